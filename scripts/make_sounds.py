@@ -1,0 +1,199 @@
+"""Make every sound trackside plays: synthesized tones and espeak-ng speech, as WAV files.
+
+Run from the repository root::
+
+    python scripts/make_sounds.py            # writes sounds/*.wav
+    python scripts/make_sounds.py --check    # exits 1 if sounds/ differs from what it would write
+
+All files are 16-bit mono at 22050 Hz so the player can join them into one clip per cue. Output is
+deterministic: the tones are pure arithmetic and espeak-ng gives the same samples for the same
+text, voice and version (checked with ``--check``). Speech needs ``espeak-ng`` (Debian package
+``espeak-ng``) only here, never at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+from array import array
+from pathlib import Path
+
+RATE = 22050
+PEAK = 0.89
+"""Loud but clear of clipping: every clip is normalised to this fraction of full scale."""
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "sounds"
+
+# A tone is a list of notes: (start Hz, end Hz, seconds); 0 Hz is a rest. Sweeps glide linearly.
+Note = tuple[float, float, float]
+TONES: dict[str, list[Note]] = {
+    "tone_start_pip": [(660, 660, 0.12)],
+    "tone_pip": [(1047, 1047, 0.09)],
+    "tone_go": [(880, 1320, 0.08), (1320, 1320, 0.30)],
+    "tone_marked": [(1568, 1568, 0.06), (0, 0, 0.04), (1568, 1568, 0.06)],
+    "tone_window": [(784, 784, 0.15), (1175, 1175, 0.25)],
+    "tone_auto_go": [
+        (880, 880, 0.07),
+        (0, 0, 0.03),
+        (1109, 1109, 0.07),
+        (0, 0, 0.03),
+        (1319, 1319, 0.07),
+        (0, 0, 0.03),
+        (1760, 1760, 0.30),
+    ],
+    "tone_final_next": [(1175, 1175, 0.12), (880, 880, 0.12), (1175, 1175, 0.12), (880, 880, 0.20)],
+    # The final rep's start: a long rising siren then a triple stab, unlike any other cue.
+    "tone_final_go": [
+        (500, 1800, 0.70),
+        (0, 0, 0.05),
+        (1760, 1760, 0.08),
+        (0, 0, 0.04),
+        (1760, 1760, 0.08),
+        (0, 0, 0.04),
+        (2093, 2093, 0.35),
+    ],
+    "tone_stop": [(440, 440, 0.45)],
+    "tone_done": [(523, 523, 0.14), (659, 659, 0.14), (784, 784, 0.14), (1047, 1047, 0.45)],
+    "tone_paused": [(880, 440, 0.25)],
+    "tone_resumed": [(440, 880, 0.25)],
+}
+
+NUMBER_WORDS = [
+    *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+]
+TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+PHRASES: dict[str, str] = {
+    "say_rep": "rep",
+    "say_of": "of",
+    "say_go": "go",
+    "say_window_open": "window open",
+    "say_final_next": "final rep next",
+    "say_final_rep": "final rep, all you got",
+    "say_done": "workout complete",
+    "say_ended": "workout ended",
+    "say_warmup": "warm up",
+    "say_cooldown": "cool down",
+    "say_check": "sound check",
+    **{f"num_{n}": word for n, word in enumerate(NUMBER_WORDS, start=1)},
+    **{f"num_{10 * n}": word for n, word in enumerate(TENS_WORDS, start=2)},
+}
+ESPEAK = ["espeak-ng", "-v", "en-us", "-s", "175", "-a", "200"]
+
+
+def tone(notes: list[Note]) -> array[int]:
+    """Render notes as samples: a sine plus a third harmonic (carries on small speakers)."""
+    out: array[int] = array("h")
+    phase = 0.0
+    for start_hz, end_hz, seconds in notes:
+        count = round(seconds * RATE)
+        ramp = min(count // 2, round(0.006 * RATE))  # short fades so notes never click
+        for i in range(count):
+            if start_hz == 0:
+                out.append(0)
+                continue
+            hz = start_hz + (end_hz - start_hz) * i / count
+            phase += 2 * math.pi * hz / RATE
+            fade = min(1.0, i / ramp if ramp else 1.0, (count - 1 - i) / ramp if ramp else 1.0)
+            value = math.sin(phase) + 0.3 * math.sin(3 * phase)
+            out.append(round(value / 1.3 * PEAK * 32767 * fade))
+    return out
+
+
+def speak(text: str, workdir: Path) -> array[int]:
+    """Speak ``text`` with espeak-ng; trim the silence around it and normalise its peak."""
+    path = workdir / "speech.wav"
+    subprocess.run([*ESPEAK, "-w", str(path), text], check=True, stdin=subprocess.DEVNULL)
+    with wave.open(str(path), "rb") as wav:
+        if (wav.getframerate(), wav.getsampwidth(), wav.getnchannels()) != (RATE, 2, 1):
+            raise SystemExit(f"make_sounds: espeak-ng gave an unexpected format for {text!r}")
+        samples = array("h", wav.readframes(wav.getnframes()))
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return normalise(trim(samples))
+
+
+def trim(samples: array[int], threshold: int = 400, margin_s: float = 0.012) -> array[int]:
+    """Cut the leading and trailing quiet, keeping a short margin so words do not clip."""
+    loud = [i for i, value in enumerate(samples) if abs(value) >= threshold]
+    if not loud:
+        return samples
+    margin = round(margin_s * RATE)
+    return samples[max(0, loud[0] - margin) : loud[-1] + margin + 1]
+
+
+def normalise(samples: array[int]) -> array[int]:
+    """Scale so the loudest sample sits at ``PEAK`` of full scale."""
+    top = max((abs(value) for value in samples), default=0)
+    if top == 0:
+        return samples
+    gain = PEAK * 32767 / top
+    return array("h", (round(value * gain) for value in samples))
+
+
+def wav_bytes(samples: array[int]) -> bytes:
+    """A whole WAV file for ``samples`` (little-endian, as the format requires)."""
+    data = array("h", samples)
+    if sys.byteorder == "big":
+        data.byteswap()
+    with tempfile.SpooledTemporaryFile() as buffer:
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(RATE)
+            wav.writeframes(data.tobytes())
+        buffer.seek(0)
+        return buffer.read()
+
+
+def render_all() -> dict[str, bytes]:
+    """Every sound's file name and bytes."""
+    files = {f"{name}.wav": wav_bytes(tone(notes)) for name, notes in TONES.items()}
+    if shutil.which("espeak-ng") is None:
+        raise SystemExit("make_sounds: espeak-ng not found (Debian: apt install espeak-ng)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in PHRASES.items():
+            files[f"{name}.wav"] = wav_bytes(speak(text, Path(tmp)))
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write ``sounds/`` (or, with ``--check``, compare it with what would be written)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: sounds/)")
+    args = parser.parse_args(argv)
+    files = render_all()
+    if args.check:
+        stale = [name for name, data in files.items() if _read(args.out / name) != data]
+        extra = sorted({p.name for p in args.out.glob("*.wav")} - set(files))
+        for name in [*stale, *extra]:
+            print(f"make_sounds: {args.out / name} is out of date", file=sys.stderr)
+        return 1 if stale or extra else 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob("*.wav"):
+        if old.name not in files:
+            old.unlink()
+    for name, data in sorted(files.items()):
+        (args.out / name).write_bytes(data)
+    total = sum(len(data) for data in files.values())
+    digest = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:12]
+    print(f"{len(files)} files, {total / 1024:.0f} KiB in {args.out} (sha256 {digest})")
+    return 0
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
