@@ -1,0 +1,88 @@
+"""Engine cost: a whole 21 x 400m workout's actions folded by the pure engine.
+
+Prints the median time per action (apply, with the advance it implies) and per replay of the
+whole recorded session, against a baseline loop that only builds the same actions. Run:
+``python bench/engine.py``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from trackside.core.events import Action, ActionKind
+from trackside.core.plan import Display, Plan, Step, StepKind
+from trackside.core.session import Session
+
+A = ActionKind
+RUNS = 30
+
+
+def plan_21x400() -> Plan:
+    steps: list[Step] = []
+    for rep in range(1, 22):
+        final = rep == 21
+        effort = "All You Got" if final else "3K effort"
+        steps.append(Step(StepKind.WORK, 400, "400m", effort=effort, all_out=final, rep=rep))
+        if not final:
+            steps.append(Step(StepKind.RECOVERY, 400, "400m", min_s=150, max_s=180))
+    return Plan("21 x 400m", tuple(steps), Display.EFFORT)
+
+
+def script() -> list[tuple[ActionKind, float]]:
+    """Start, 21 marks, 20 recoveries ended on the key, a pause and an undo: 45 actions."""
+    out = [(A.START, 0.0)]
+    now = 3.0
+    for rep in range(1, 22):
+        now += 72 + rep % 4
+        out.append((A.MARK, now))
+        if rep == 10:
+            out += [(A.PAUSE, now + 10), (A.RESUME, now + 40)]
+            now += 30
+        if rep < 21:
+            now += 155 + rep % 9
+            out.append((A.MARK, now))
+    out.append((A.UNDO, now + 1))
+    return out
+
+
+def run_session(plan: Plan, actions: list[tuple[ActionKind, float]]) -> Session:
+    session = Session(plan)
+    for kind, at in actions:
+        session = session.apply(kind, at).session
+    return session
+
+
+def baseline(actions: list[tuple[ActionKind, float]]) -> tuple[Action, ...]:
+    recorded: tuple[Action, ...] = ()
+    for kind, at in actions:
+        recorded = (*recorded, Action(kind, at))
+    return recorded
+
+
+def median_time(fn: object, *args: object) -> float:
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        fn(*args)  # type: ignore[operator]
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    plan = plan_21x400()
+    actions = script()
+    session = run_session(plan, actions)
+    n = len(actions)
+    live = median_time(run_session, plan, actions)
+    base = median_time(baseline, actions)
+    replay = median_time(Session.replay, plan, session.actions, actions[-1][1])
+    print(f"engine: {n} actions of a 21 x 400m session, median of {RUNS} runs")
+    print(f"  apply, per action      {live / n * 1e6:8.1f} µs")
+    print(f"  baseline, per action   {base / n * 1e6:8.1f} µs  (only builds the actions)")
+    print(f"  ratio                  {live / base:8.1f} x")
+    print(f"  replay whole session   {replay * 1e3:8.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
