@@ -1,0 +1,96 @@
+"""``trackside`` and ``trackside run PRESET``: hand over to the Textual app.
+
+The app lives in ``trackside.app_entry`` (function ``run_app(args) -> int``) and is imported only
+here, when it is needed, so the other commands never load Textual. ``args`` carries ``preset``
+(the id or path as typed, or None for the picker), ``loaded_preset`` (the validated
+:class:`~trackside.presets.models.Preset`, or None), ``audio``, ``countdown`` and ``theme``
+(None when not given: the app then uses the settings file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import TYPE_CHECKING, cast
+
+from trackside.cli import EXIT_FAILED, CommandError, Commands, Handler
+
+if TYPE_CHECKING:
+    from trackside.presets.models import Preset
+
+APP_MODULE = "trackside.app_entry"
+MAX_COUNTDOWN_S = 60
+
+
+def register(commands: Commands) -> None:
+    """Add ``run``; the parser with no command runs the same handler (the picker)."""
+    run = commands.add_parser(
+        "run",
+        help="run a preset, skipping the picker",
+        description="Run a preset at once, skipping the picker.",
+    )
+    run.add_argument(
+        "preset", metavar="PRESET", help="a preset id (see `trackside presets`) or a .toml file"
+    )
+    add_run_options(run, default=argparse.SUPPRESS)
+    run.set_defaults(handler=launch)
+
+
+def add_run_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options that shape a session: ``--audio``, ``--countdown``, ``--theme``.
+
+    The top-level parser takes them too (``trackside --theme light`` opens the picker in the
+    light theme); subparsers pass ``argparse.SUPPRESS`` so they do not overwrite those values.
+    """
+    parser.add_argument(
+        "--audio", metavar="NAME", default=default, help="audio player to use (or 'silent')"
+    )
+    parser.add_argument(
+        "--countdown",
+        metavar="SECONDS",
+        type=countdown_seconds,
+        default=default,
+        help=f"the 3-2-1 before the first step, 0 to {MAX_COUNTDOWN_S} seconds (0: none)",
+    )
+    parser.add_argument("--theme", choices=("dark", "light"), default=default, help="colour theme")
+
+
+def countdown_seconds(text: str) -> int:
+    """``--countdown``'s value: whole seconds from 0 to 60."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds <= MAX_COUNTDOWN_S:
+        message = f"expected whole seconds from 0 to {MAX_COUNTDOWN_S}, got {text!r}"
+        raise argparse.ArgumentTypeError(message)
+    return seconds
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Check the preset (if one was named), then start the app."""
+    args.loaded_preset = _load(args.preset) if args.preset is not None else None
+    try:
+        module = importlib.import_module(APP_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name == APP_MODULE:
+            print(
+                "trackside: the app is not installed yet; "
+                "`trackside presets` and `trackside show PRESET` work",
+                file=sys.stderr,
+            )
+        else:
+            print(f"trackside: cannot start the app: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    run_app = cast(Handler, module.run_app)
+    return run_app(args)
+
+
+def _load(ref: str) -> Preset:
+    from trackside.presets.loader import PresetError, resolve
+
+    try:
+        return resolve(ref)
+    except PresetError as error:
+        raise CommandError(error.lines) from None

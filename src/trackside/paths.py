@@ -1,0 +1,73 @@
+"""Where trackside keeps things: platformdirs locations, created when asked for, never at import.
+
+On Linux the user's presets live in ``$XDG_CONFIG_HOME/trackside/presets/`` (default
+``~/.config``) and the history in ``$XDG_DATA_HOME/trackside/history.db`` (default
+``~/.local/share``); macOS and Windows get their platform's equivalents. The environment is read
+on every call, so tests point these at ``tmp_path`` with ``monkeypatch.setenv``.
+
+The built-in presets and sounds ship inside the wheel as ``trackside/_data/``; in a source or
+editable checkout they are the repository's top-level ``presets/`` and ``sounds/`` folders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "trackside"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _dirs() -> PlatformDirs:
+    # appauthor=False: no "trackside/trackside" nesting on Windows.
+    return PlatformDirs(APP_NAME, appauthor=False)
+
+
+def _created(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """The user's trackside config directory (created if missing)."""
+    return _created(Path(_dirs().user_config_dir))
+
+
+def user_presets_dir() -> Path:
+    """Where the user keeps their own presets (created if missing)."""
+    return _created(config_dir() / "presets")
+
+
+def config_file() -> Path:
+    """The settings file, ``config.toml`` in the config directory (its directory is created)."""
+    return config_dir() / "config.toml"
+
+
+def data_dir() -> Path:
+    """The user's trackside data directory (created if missing)."""
+    return _created(Path(_dirs().user_data_dir))
+
+
+def history_db() -> Path:
+    """The SQLite history file in the data directory (its directory is created)."""
+    return data_dir() / "history.db"
+
+
+def _shipped(name: str) -> Path:
+    """A data folder shipped with trackside: inside the installed package, else the checkout."""
+    installed = _PACKAGE_DIR / "_data" / name
+    if installed.is_dir():
+        return installed
+    # src/trackside/paths.py -> the repository root is two levels above the package.
+    return _PACKAGE_DIR.parent.parent / name
+
+
+def builtin_presets_dir() -> Path:
+    """The folder of the presets that ship with trackside."""
+    return _shipped("presets")
+
+
+def sounds_dir() -> Path:
+    """The folder of the sounds that ship with trackside."""
+    return _shipped("sounds")

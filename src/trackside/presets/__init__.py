@@ -1,0 +1,1 @@
+"""Presets: the TOML format runners write workouts in, its models and its loader."""

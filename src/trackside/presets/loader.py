@@ -1,0 +1,196 @@
+"""Reading presets: one file (:func:`load_preset`), the whole library, and a preset by id or path.
+
+Every problem a user can cause (a missing or unreadable file, bad UTF-8, a TOML syntax error, a
+wrong or unknown key) becomes a :class:`PresetError` whose ``lines`` say, one line per problem,
+which file, where in it and what is wrong. Nothing here lets a traceback reach the runner.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from trackside import paths
+from trackside.presets.messages import error_lines
+from trackside.presets.models import Preset
+
+MAX_FILE_BYTES = 1_000_000
+"""A preset is a few hundred bytes; a file this large is not one (and is not read whole)."""
+FIRST_ID = "21x400m"
+"""The preset listed (and selected) first."""
+Source = Literal["built-in", "user"]
+
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_BARE_DURATION = re.compile(r"=\s*\d+:\d")
+_BARE_DISTANCE = re.compile(r"=\s*\d+(?:\.\d+)?\s*(?:m|km|mi)\b", re.IGNORECASE)
+_EMPTY_HINT = "a preset needs a name and at least one [[block]]"
+
+
+class PresetError(Exception):
+    """A preset that cannot be used. ``lines``: one ``"<file>: <place>: <what>"`` per problem."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = tuple(lines)
+        super().__init__("\n".join(self.lines))
+
+
+def load_preset(path: str | os.PathLike[str]) -> Preset:
+    """Read and validate the preset file at ``path`` (raises :class:`PresetError`)."""
+    name = os.fspath(path)
+    return parse_preset(_read_text(Path(path), name), name)
+
+
+def parse_preset(text: str, file: str = "<preset>") -> Preset:
+    """Validate preset TOML ``text``; ``file`` names it in the error lines."""
+    data = _parse_toml(text, file)
+    try:
+        return Preset.model_validate(data)
+    except ValidationError as error:
+        raise PresetError(error_lines(error, file)) from None
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        if path.is_dir():
+            raise PresetError([f"{name}: is a directory, not a preset file"])
+        if path.exists() and not path.is_file():
+            raise PresetError([f"{name}: is not a regular file"])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise PresetError([f"{name}: no such file"]) from None
+    except PermissionError:
+        raise PresetError([f"{name}: cannot read it (permission denied)"]) from None
+    except OSError as error:
+        raise PresetError([f"{name}: cannot read it ({error.strerror or error})"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise PresetError([f"{name}: too large for a preset (over {MAX_FILE_BYTES} bytes)"])
+    try:
+        # utf-8-sig: Windows editors may start the file with a byte-order mark.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        raise PresetError(
+            [f"{name}: line {line}: not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8"]
+        ) from None
+    if not text.strip():
+        raise PresetError([f"{name}: empty file ({_EMPTY_HINT})"])
+    return text
+
+
+def _parse_toml(text: str, file: str) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PresetError([f"{file}: {_toml_problem(str(error), text)}"]) from None
+    if not data:
+        raise PresetError([f"{file}: nothing but comments ({_EMPTY_HINT})"])
+    return data
+
+
+def _toml_problem(message: str, text: str) -> str:
+    """``line 4, column 9: invalid TOML (invalid value)``, with a hint for the usual mistakes."""
+    match = _TOML_PLACE.search(message)
+    reason = (message[: match.start()] if match else message).removesuffix(" (at end of document)")
+    reason = reason[:1].lower() + reason[1:]
+    if match is None:
+        place = "end of file" if "end of document" in message else "syntax"
+        return f"{place}: invalid TOML ({reason})"
+    line_no, column = int(match[1]), int(match[2])
+    lines = text.splitlines()
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+    hint = ""
+    if _BARE_DURATION.search(line):
+        hint = '; durations go in quotes, e.g. "2:30"'
+    elif _BARE_DISTANCE.search(line):
+        hint = '; distances go in quotes, e.g. "400m"'
+    return f"line {line_no}, column {column}: invalid TOML ({reason}){hint}"
+
+
+@dataclass(frozen=True, slots=True)
+class PresetEntry:
+    """A preset file of the library: valid (``preset`` set) or broken (``errors`` set)."""
+
+    id: str
+    """The file stem, e.g. ``21x400m``: what ``trackside run`` and ``show`` take."""
+    path: Path
+    source: Source
+    preset: Preset | None
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.preset is not None
+
+    @property
+    def name(self) -> str:
+        """The preset's name, or its id when it is broken."""
+        return self.preset.name if self.preset is not None else self.id
+
+
+def load_library(
+    builtin_dir: Path | None = None, user_dir: Path | None = None
+) -> list[PresetEntry]:
+    """Every built-in and user preset, broken ones included; a user preset wins over a
+    built-in one with the same id. 21x400m comes first, then the rest by name."""
+    builtin = builtin_dir if builtin_dir is not None else paths.builtin_presets_dir()
+    user = user_dir if user_dir is not None else paths.user_presets_dir()
+    entries = {entry.id: entry for entry in _scan(builtin, "built-in")}
+    entries.update((entry.id, entry) for entry in _scan(user, "user"))
+    return sorted(entries.values(), key=_order)
+
+
+def _order(entry: PresetEntry) -> tuple[bool, str, str]:
+    return (entry.id != FIRST_ID, entry.name.casefold(), entry.id)
+
+
+def _scan(folder: Path, source: Source) -> list[PresetEntry]:
+    try:
+        files = sorted(
+            path
+            for path in folder.iterdir()
+            if path.suffix.lower() == ".toml" and not path.name.startswith(".")
+        )
+    except OSError:
+        # No folder (or an unreadable one) is an empty library, not a crash.
+        return []
+    return [_entry(path, source) for path in files]
+
+
+def _entry(path: Path, source: Source) -> PresetEntry:
+    try:
+        return PresetEntry(path.stem, path, source, load_preset(path))
+    except PresetError as error:
+        return PresetEntry(path.stem, path, source, None, error.lines)
+
+
+def resolve(ref: str, library: Sequence[PresetEntry] | None = None) -> Preset:
+    """The preset ``ref`` names: a library id (``21x400m``) or a path to a ``.toml`` file."""
+    if _looks_like_path(ref):
+        return load_preset(ref)
+    entries = load_library() if library is None else library
+    for entry in entries:
+        if entry.id == ref:
+            if entry.preset is None:
+                raise PresetError(entry.errors)
+            return entry.preset
+    if Path(ref).is_file():
+        return load_preset(ref)
+    ids = [entry.id for entry in entries]
+    close = difflib.get_close_matches(ref, ids, n=1)
+    hint = f"did you mean {close[0]}?" if close else "`trackside presets` lists them"
+    raise PresetError([f'no preset with id "{ref}" ({hint})'])
+
+
+def _looks_like_path(ref: str) -> bool:
+    separators = {"/", os.sep, os.altsep or "/"}
+    return ref.lower().endswith(".toml") or any(sep in ref for sep in separators)
