@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trackside.core.plan import Plan, Step
+from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.timefmt import clock
 from trackside.presets.loader import PresetEntry
 from trackside.presets.models import Preset
@@ -65,13 +65,17 @@ def plan_text(preset: Preset, plan: Plan) -> list[str]:
 def totals_text(plan: Plan) -> list[str]:
     """Reps, work distance, recovery time and the estimated duration, one per line."""
     summary = summarize(plan)
+    distance = summary.work_distance_m
+    extras = any(step.kind in (StepKind.WARMUP, StepKind.COOLDOWN) for step in plan.steps)
+    paced = any(step.is_rep and step.auto_end_s is None and step.distance_m for step in plan.steps)
     fast, slow = (clock(pace) for pace in REP_PACE_S_PER_KM)
     return [
         f"reps: {summary.reps}",
-        f"work distance: {format_distance(summary.work_distance_m)}",
-        f"recovery time: {format_range(summary.recovery_s)}",
-        f"estimated time: {format_range(summary.duration_s)} "
-        f"(reps on the key at {fast} to {slow} per km)",
+        f"work distance: {format_distance(distance) if distance else '-'}",
+        f"recovery time: {format_range(summary.recovery_s)}"
+        + (" (with warmup and cooldown)" if extras else ""),
+        f"estimated time: {format_range(summary.duration_s)}"
+        + (f" (reps on the key at {fast} to {slow} per km)" if paced else ""),
     ]
 
 

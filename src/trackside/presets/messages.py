@@ -93,7 +93,11 @@ def _what(detail: ErrorDetails) -> str:
 def _did_you_mean(loc: Sequence[int | str]) -> str:
     """`` (did you mean recovery?)`` for a mistyped key, or nothing if no key is close."""
     key = str(loc[-1])
-    known = _known_keys([p for p in loc[:-1] if isinstance(p, str)])
+    path = [p for p in loc[:-1] if isinstance(p, str)]
+    if path == ["block"] and key in Preset.model_fields:
+        # TOML puts every key after a [[block]] header inside that block.
+        return f" (top-level keys like {key} go before the first [[block]])"
+    known = _known_keys(path)
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {close[0]}?)"
