@@ -1,0 +1,84 @@
+"""Build the player the command line asked for (``--audio``)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from trackside.audio.backends import (
+    Backend,
+    BellBackend,
+    SilentBackend,
+    SystemBackend,
+    WinsoundBackend,
+)
+from trackside.audio.clips import ClipBank
+from trackside.audio.native import MiniaudioBackend, SimpleaudioBackend, simpleaudio_refusal
+from trackside.audio.players import BackendListener, ChainPlayer, CuePlayer
+
+AUDIO_BACKENDS = ("auto", "miniaudio", "system", "winsound", "bell", "silent", "simpleaudio")
+"""The values ``--audio`` accepts. ``auto`` is the whole chain; the others start the chain there."""
+
+
+class AudioUnavailable(Exception):
+    """The backend asked for does not exist or cannot work here. ``str()`` is one line."""
+
+
+def make_player(
+    backend: str | None = "auto",
+    volume: float = 1.0,
+    bell: Callable[[], None] | None = None,
+    on_backend: BackendListener | None = None,
+) -> CuePlayer:
+    """The player for ``--audio backend`` (None means ``auto``).
+
+    ``auto`` tries miniaudio, a system player, winsound, the bell, then silence. Naming a
+    backend puts it first, followed only by the bell and silence, so a failure is still heard
+    and shown. ``bell`` is called (on the audio thread) to ring the terminal bell and flash the
+    screen; ``on_backend(name, reason)`` (also on the audio thread) reports every change of
+    backend. Raises :class:`AudioUnavailable` for an unknown name, or for a named backend that
+    cannot work on this machine (simpleaudio on Python 3.12+, a missing library or program).
+    """
+    name = (backend or "auto").strip().lower()
+    if name not in AUDIO_BACKENDS:
+        choices = ", ".join(AUDIO_BACKENDS)
+        raise AudioUnavailable(f"unknown audio backend {backend!r} (choose from {choices})")
+    bank = ClipBank()
+    chain = _chain(name, bank, bell)
+    if name not in ("auto", "silent"):
+        reason = chain[0].unavailable()
+        if reason is not None:
+            raise AudioUnavailable(f"--audio {name}: {reason}")
+    return ChainPlayer(chain, volume=volume, on_backend=on_backend, bank=bank)
+
+
+def _chain(name: str, bank: ClipBank, bell: Callable[[], None] | None) -> list[Backend]:
+    tail: list[Backend] = [BellBackend(bell), SilentBackend()]
+    if name == "auto":
+        native: list[Backend] = [MiniaudioBackend(), SystemBackend(bank)]
+        if sys.platform == "win32":
+            native.append(WinsoundBackend(bank))
+        return [*native, *tail]
+    if name == "silent":
+        return [SilentBackend()]
+    if name == "bell":
+        return tail
+    first: dict[str, Callable[[], Backend]] = {
+        "miniaudio": MiniaudioBackend,
+        "system": lambda: SystemBackend(bank),
+        "winsound": lambda: WinsoundBackend(bank),
+        "simpleaudio": SimpleaudioBackend,
+    }
+    return [first[name](), *tail]
+
+
+def check_backend(backend: str | None) -> None:
+    """Raise :class:`AudioUnavailable` now if ``--audio backend`` cannot work (no player made)."""
+    name = (backend or "auto").strip().lower()
+    if name == "simpleaudio":
+        refusal = simpleaudio_refusal()
+        if refusal is not None:
+            raise AudioUnavailable(f"--audio simpleaudio: {refusal}")
+    if name not in AUDIO_BACKENDS:
+        choices = ", ".join(AUDIO_BACKENDS)
+        raise AudioUnavailable(f"unknown audio backend {backend!r} (choose from {choices})")
