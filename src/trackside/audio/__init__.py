@@ -3,7 +3,7 @@
 Importing this package imports no audio library: backends load lazily on the player's worker.
 """
 
-from trackside.audio.cues import SOUND_CHECK, CueBatch, cue_batches, cues_for
+from trackside.audio.cues import SOUND_CHECK, CueBatch, CueListener, cue_batches, cues_for
 from trackside.audio.factory import AUDIO_BACKENDS, AudioUnavailable, check_backend, make_player
 from trackside.audio.players import ChainPlayer, CuePlayer, Played, RecordingPlayer
 
@@ -13,6 +13,7 @@ __all__ = [
     "AudioUnavailable",
     "ChainPlayer",
     "CueBatch",
+    "CueListener",
     "CuePlayer",
     "Played",
     "RecordingPlayer",

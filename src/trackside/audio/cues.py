@@ -11,11 +11,13 @@ and an effort-display workout must not hear a time at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from trackside.core.events import Event, EventKind
 from trackside.core.plan import Plan
+from trackside.core.session import Session
 
 E = EventKind
 
@@ -137,6 +139,27 @@ def cue_batches(events: Iterable[Event], plan: Plan) -> tuple[CueBatch, ...]:
         else:
             batches.append(CueBatch(event.due, cues))
     return tuple(batches)
+
+
+class CueSink(Protocol):
+    """Anything with a player's ``play(cues, due)``."""
+
+    def play(self, cues: Sequence[str], due: float | None = None) -> None: ...
+
+
+class CueListener:
+    """A runner listener that sounds the events of a session on a player.
+
+    ``Runner(session, clock, listeners=[CueListener(player)])``: each batch is played with its
+    due time, which is on the runner's clock (``time.monotonic`` in the app).
+    """
+
+    def __init__(self, player: CueSink) -> None:
+        self.player = player
+
+    def __call__(self, session: Session, events: tuple[Event, ...]) -> None:
+        for batch in cue_batches(events, session.plan):
+            self.player.play(batch.cues, batch.due)
 
 
 def _next_is_rep(event: Event, plan: Plan) -> bool:

@@ -194,6 +194,7 @@ class ChainPlayer:
         bank: ClipBank | None = None,
         clock: Callable[[], float] = time.monotonic,
         start_timeout: float = START_TIMEOUT_S,
+        max_late: float = MAX_LATE_S,
     ) -> None:
         if not backends:
             raise ValueError("a chain needs at least one backend")
@@ -201,6 +202,7 @@ class ChainPlayer:
         self._bank = bank or ClipBank()
         self._clock = clock
         self._start_timeout = start_timeout
+        self._max_late = max_late
         self._on_backend = on_backend
         self._volume = min(1.0, max(0.0, volume))
         self._muted = False
@@ -321,7 +323,7 @@ class ChainPlayer:
         self._switched(reason)
 
     def _late(self, request: _Request) -> bool:
-        if self._clock() - request.due > MAX_LATE_S:
+        if self._clock() - request.due > self._max_late:
             self.dropped_late += 1
             return True
         return False
