@@ -105,7 +105,7 @@ def tone(notes: list[Note]) -> array[int]:
             phase += 2 * math.pi * hz / RATE
             fade = min(1.0, i / ramp if ramp else 1.0, (count - 1 - i) / ramp if ramp else 1.0)
             value = math.sin(phase) + 0.3 * math.sin(3 * phase)
-            out.append(round(value / 1.3 * PEAK * 32767 * fade))
+            out.append(round(value * 16000 * fade))  # normalised to PEAK afterwards
     return out
 
 
@@ -157,7 +157,7 @@ def wav_bytes(samples: array[int]) -> bytes:
 
 def render_all() -> dict[str, bytes]:
     """Every sound's file name and bytes."""
-    files = {f"{name}.wav": wav_bytes(tone(notes)) for name, notes in TONES.items()}
+    files = {f"{name}.wav": wav_bytes(normalise(tone(notes))) for name, notes in TONES.items()}
     if shutil.which("espeak-ng") is None:
         raise SystemExit("make_sounds: espeak-ng not found (Debian: apt install espeak-ng)")
     with tempfile.TemporaryDirectory() as tmp:
