@@ -1,0 +1,57 @@
+"""Ready: the preset's name and what it is, and the one key that starts it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trackside.presets.models import Preset
+
+
+class ReadyScreen(Screen[None]):
+    """Before the first step: name, description, ``Press SPACE to start``."""
+
+    BINDINGS = [
+        Binding("space,enter", "start", "Start", id="start"),
+        Binding("escape", "back", "Back", id="back"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    @dataclass
+    class Started(Message):
+        """The runner pressed the start key."""
+
+        preset: Preset
+
+    @dataclass
+    class Backed(Message):
+        """The runner went back (to the picker, or out)."""
+
+    def __init__(self, preset: Preset) -> None:
+        super().__init__()
+        self.preset = preset
+
+    def compose(self) -> ComposeResult:
+        """Name, what it is, and the key."""
+        preset = self.preset
+        about = [preset.description or "", preset.designed_for or ""]
+        with Vertical(id="ready"):
+            yield Static(preset.name, id="ready-name", markup=False)
+            yield Static("\n".join(line for line in about if line), id="ready-about", markup=False)
+            with Center():
+                yield Static("Press SPACE to start", id="ready-key", markup=False)
+        yield Footer()
+
+    def action_start(self) -> None:
+        """Start the session."""
+        self.post_message(self.Started(self.preset))
+
+    def action_back(self) -> None:
+        """Go back without starting."""
+        self.post_message(self.Backed())

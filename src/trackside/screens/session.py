@@ -1,0 +1,302 @@
+"""The session screen: the big clock, the headline, the window bar and the rep strip.
+
+It holds the :class:`~trackside.runner.Runner`, calls ``act`` on a key and ``tick`` when its one
+timer fires, and shows only ``runner.session``. The timer is set to the earlier of the next second
+of the step's own clock and the engine's next due event, so nothing ticks at a fixed rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from trackside.core.events import (
+    ActionKind,
+    Event,
+    EventKind,
+    IllegalAction,
+    Phase,
+    WindowNotOpen,
+)
+from trackside.core.session import LEGAL, Session
+from trackside.core.timefmt import split
+from trackside.runner import Runner
+from trackside.screens.confirm import ConfirmScreen
+from trackside.screens.help import HelpScreen
+from trackside.summary import implausibly_short
+from trackside.widgets.big_text import BigText
+from trackside.widgets.headline import Headline
+from trackside.widgets.rep_strip import RepStrip
+from trackside.widgets.view import distance_label, next_redraw, view
+from trackside.widgets.window_bar import WindowBar
+
+NOTICE_S = 5.0
+"""How long a refusal ("window opens in 0:42") stays on screen."""
+TIMER_SLACK_S = 0.005
+"""Wake a little after a boundary, so the new second is already there to show."""
+STATE_CLASSES = frozenset(
+    {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
+)
+"""Every state class the screen may carry; the ``.tcss`` styles them."""
+_KINDS = {
+    "mark": ActionKind.MARK,
+    "go_now": ActionKind.GO_NOW,
+    "undo": ActionKind.UNDO,
+    "skip": ActionKind.SKIP,
+    "end": ActionKind.END,
+}
+
+
+class AudioControl(Protocol):
+    """What the screen needs of the cue player: its mute switch."""
+
+    @property
+    def muted(self) -> bool: ...
+
+    def set_muted(self, muted: bool) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A line shown in place of the sub line, until its step ends (or for a few seconds)."""
+
+    text: str
+    step: int | None
+    sticky: bool
+
+
+class SessionScreen(Screen[None]):
+    """Runs a session: keys go to the runner, the screen shows the session it holds."""
+
+    BINDINGS = [
+        Binding("space,enter", "mark", "Mark", id="mark"),
+        Binding("g", "go_now", "Go now", id="go-now"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("s", "skip", "Skip", id="skip"),
+        Binding("t", "rep_clock", "Clock", id="rep-clock"),
+        Binding("m", "mute", "Mute", id="mute"),
+        Binding("q", "end", "End", id="end"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    @dataclass
+    class Finished(Message):
+        """The session is done or was ended: time for the summary."""
+
+        session: Session
+
+    @dataclass
+    class RepClockToggled(Message):
+        """The runner showed or hid the rep clock (a setting the app remembers)."""
+
+        shown: bool
+
+    def __init__(
+        self, runner: Runner, *, show_rep_clock: bool = False, audio: AudioControl | None = None
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.show_rep_clock = show_rep_clock
+        self.audio = audio
+        self.notice: Notice | None = None
+        self._timer: Timer | None = None
+        self._notice_timer: Timer | None = None
+        self._finished = False
+
+    def compose(self) -> ComposeResult:
+        """The headline on top, the big clock in the middle, the window bar and strip below."""
+        yield Headline(id="headline")
+        yield Static(id="sub", markup=False)
+        yield BigText(id="big")
+        yield WindowBar(id="window")
+        yield RepStrip(id="strip")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the session as it is, then sleep until something changes."""
+        self.tick()
+
+    def on_resize(self) -> None:
+        """Drop the least needed lines on small terminals (the clock and headline stay)."""
+        self.set_class(self.size.height < 16, "short")
+        self.set_class(self.size.height < 11, "tiny")
+
+    # -- time ---------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Bring the session up to now and redraw (the timer calls this; tests may too)."""
+        self._after(self.runner.tick())
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        now = self.runner.now()
+        when = next_redraw(self.runner.session, now, self.show_rep_clock)
+        if when is not None and not self._finished:
+            delay = max(0.0, when - now) + TIMER_SLACK_S
+            self._timer = self.set_timer(delay, self.tick, name="session")
+
+    @property
+    def timer_delay(self) -> float | None:
+        """Seconds until the screen wakes next, or None when it sleeps until a key."""
+        when = next_redraw(self.runner.session, self.runner.now(), self.show_rep_clock)
+        return None if when is None else when - self.runner.now()
+
+    # -- acting -------------------------------------------------------------------------
+
+    def act(self, kind: ActionKind) -> bool:
+        """Take an action now; a refusal is shown in one line. True if it was taken."""
+        try:
+            events = self.runner.act(kind)
+        except WindowNotOpen as refusal:
+            self._say(f"{refusal} · g starts now")
+            return False
+        except IllegalAction as refusal:
+            self._say(str(refusal))
+            return False
+        self._after(events)
+        return True
+
+    def _after(self, events: tuple[Event, ...]) -> None:
+        for event in events:
+            if event.kind is EventKind.UNDONE:
+                self._clear_notice()
+            elif event.kind is EventKind.REP_MARKED:
+                self._guard(event)
+        self.refresh_view()
+        self.refresh_bindings()
+        self._schedule()
+        session = self.runner.session
+        if session.finished and not self._finished:
+            self._finished = True
+            self.post_message(self.Finished(session))
+
+    def _guard(self, event: Event) -> None:
+        """A rep faster than 60 % of the world record is a stray press: offer the undo."""
+        if event.step is None or event.value is None:
+            return
+        step = self.runner.session.plan.steps[event.step]
+        if implausibly_short(step.distance_m, event.value):
+            distance = distance_label(step) or "the rep"
+            self._say(f"{split(event.value)} for {distance}? Too fast: u undoes it", sticky=True)
+
+    def _say(self, text: str, sticky: bool = False) -> None:
+        self.notice = Notice(text, self.runner.session.step_index, sticky)
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+        if not sticky:
+            self._notice_timer = self.set_timer(NOTICE_S, self._clear_notice, name="notice")
+        self.refresh_view()
+
+    def _clear_notice(self) -> None:
+        self.notice = None
+        self.refresh_view()
+
+    # -- showing ------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Push what the session shows now down to the widgets."""
+        session = self.runner.session
+        shown = view(session, self.runner.now(), self.show_rep_clock)
+        if self.notice is not None and self.notice.step != session.step_index:
+            self.notice = None
+        for name in STATE_CLASSES:
+            self.set_class(name in shown.classes, name)
+        self.set_class(self.notice is not None, "notice")
+        self.query_one(Headline).variants = shown.headline
+        sub = self.notice.text if self.notice is not None else shown.sub
+        self.query_one("#sub", Static).update(sub)
+        self.query_one(BigText).text = shown.big
+        bar = self.query_one(WindowBar)
+        bar.window = shown.window
+        bar.display = shown.window is not None
+        strip = self.query_one(RepStrip)
+        strip.states = shown.strip
+        strip.last_split = shown.last_split
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out keys the engine's table refuses now (None greys, True allows)."""
+        session = self.runner.session
+        if action == "pause":
+            kind = ActionKind.RESUME if session.paused else ActionKind.PAUSE
+        elif action in _KINDS:
+            kind = _KINDS[action]
+        elif action == "mute":
+            return True if self.audio is not None else None
+        else:
+            return True
+        if kind is ActionKind.MARK:
+            # Allowed whenever the phase takes it, so an early press can say when it opens.
+            return True if kind in LEGAL[session.phase] else None
+        if kind is ActionKind.END:
+            return True if not session.finished else None
+        return True if self.runner.check(kind) is None else None
+
+    # -- the keys -----------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        """Space: end the rep, or start the next one once the window is open."""
+        self.act(ActionKind.MARK)
+
+    def action_go_now(self) -> None:
+        """Start the next rep now, before the window opens."""
+        self.act(ActionKind.GO_NOW)
+
+    def action_undo(self) -> None:
+        """Take back the last mark."""
+        self.act(ActionKind.UNDO)
+
+    def action_pause(self) -> None:
+        """Pause, or resume if paused."""
+        paused = self.runner.session.paused
+        self.act(ActionKind.RESUME if paused else ActionKind.PAUSE)
+
+    def action_skip(self) -> None:
+        """Skip the current step (or the countdown)."""
+        self.act(ActionKind.SKIP)
+
+    def action_rep_clock(self) -> None:
+        """Show or hide the running clock during reps."""
+        self.show_rep_clock = not self.show_rep_clock
+        self.post_message(self.RepClockToggled(self.show_rep_clock))
+        self._after(())
+
+    def action_mute(self) -> None:
+        """Turn the cues off or on."""
+        if self.audio is None:
+            return
+        self.audio.set_muted(not self.audio.muted)
+        self._say("sound off: m turns it on" if self.audio.muted else "sound on")
+
+    def action_end(self) -> None:
+        """End the session, after asking: what was run is kept."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(ActionKind.END)
+
+        question = "End the session now? What you ran is kept."
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def action_help(self) -> None:
+        """Show the keys as they are bound now."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if binding.id and active.node is self and binding.id not in seen:
+                keys = ",".join(
+                    key
+                    for key, other in self.active_bindings.items()
+                    if other.binding.id == binding.id
+                )
+                seen[binding.id] = (keys, binding.description, binding.id)
+        self.app.push_screen(HelpScreen(list(seen.values())))

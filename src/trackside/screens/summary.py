@@ -1,0 +1,96 @@
+"""Summary: every split and recovery of the session just run, its figures and a chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from trackside.core.events import Phase
+from trackside.core.session import Session
+from trackside.core.timefmt import split
+from trackside.summary import RepStats, Row, chart, rep_stats, rows, splits
+
+CHART_ROWS = 4
+FLAG_WORDS = {
+    "early": "started early (g)",
+    "short": "shorter than the window",
+    "long": "longer than the window",
+    "skipped": "skipped",
+    "ended": "ended here",
+}
+
+
+def figures(stats: RepStats | None) -> str:
+    """Fastest, slowest, average, spread, and how the final rep compares, as lines."""
+    if stats is None:
+        return "No rep was run to its end."
+    lines = [
+        f"Fastest  rep {stats.fastest[0]}  {split(stats.fastest[1])}",
+        f"Slowest  rep {stats.slowest[0]}  {split(stats.slowest[1])}",
+        f"Average  {split(stats.average)}  over {stats.count} reps",
+        f"Spread   {stats.spread:.1f} s",
+    ]
+    difference = stats.final_vs_rest
+    if stats.final is not None and difference is not None:
+        faster = "faster" if difference < 0 else "slower"
+        lines.append(
+            f"Final    {split(stats.final)}  {abs(difference):.1f} s {faster} than the rest"
+        )
+    return "\n".join(lines)
+
+
+def _row_cells(row: Row) -> tuple[str, str, str, str]:
+    if row.rep is not None:
+        what = f"rep {row.rep}" + (" (final)" if row.final else "")
+    else:
+        what = row.kind.value
+    flag = FLAG_WORDS.get(row.flag, row.flag) if row.flag else ""
+    return what, split(row.seconds), "!" if row.flag and row.rep is None else "", flag
+
+
+class SummaryScreen(Screen[None]):
+    """The Summary of a session: a table of steps, the figures and a chart of rep times."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Done", id="summary-done"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    @dataclass
+    class Closed(Message):
+        """The runner is done reading the summary."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.rows = rows(session.plan, session.records)
+        self.stats = rep_stats(session.plan, session.records)
+
+    def compose(self) -> ComposeResult:
+        """Title, figures and chart on top, the table of steps below."""
+        session = self.session
+        how = "ended early" if session.running_phase is Phase.ENDED else "done"
+        times = [seconds for _rep, seconds in splits(session.plan, session.records)]
+        yield Static("Summary", id="summary-title")
+        yield Static(f"{session.plan.name} · {how}", id="summary-what", markup=False)
+        with Horizontal(id="summary-top"):
+            yield Static(figures(self.stats), id="figures", markup=False)
+            with Vertical(id="chart-box"):
+                yield Static("\n".join(chart(times, CHART_ROWS)), id="chart", markup=False)
+                yield Static("rep times: taller is slower", id="chart-label", markup=False)
+        table: DataTable[str] = DataTable(id="steps", cursor_type="row", zebra_stripes=True)
+        table.add_columns("step", "time", "", "note")
+        for row in self.rows:
+            table.add_row(*_row_cells(row))
+        yield table
+        yield Footer()
+
+    def action_close(self) -> None:
+        """Leave the summary."""
+        self.post_message(self.Closed())

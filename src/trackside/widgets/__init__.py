@@ -1,0 +1,1 @@
+"""Small reusable widgets of the session screen: big text, headline, window bar, rep strip."""

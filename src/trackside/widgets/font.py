@@ -1,0 +1,172 @@
+"""A 5x7 bitmap font drawn with half blocks at any size, for text read from three metres.
+
+Pure functions (no Textual): :func:`render_big` scales the font to the space it is given, so the
+big clock grows with the terminal and falls back to plain text when there is no room.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations, pairwise
+
+_GLYPHS_SOURCE = {
+    "0": (".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###."),
+    "1": ("..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."),
+    "2": (".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"),
+    "3": ("#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###."),
+    "4": ("...#.", "..##.", ".#.#.", "#..#.", "#####", "...#.", "...#."),
+    "5": ("#####", "#....", "####.", "....#", "....#", "#...#", ".###."),
+    "6": ("..##.", ".#...", "#....", "####.", "#...#", "#...#", ".###."),
+    "7": ("#####", "....#", "...#.", "..#..", ".#...", ".#...", ".#..."),
+    "8": (".###.", "#...#", "#...#", ".###.", "#...#", "#...#", ".###."),
+    "9": (".###.", "#...#", "#...#", ".####", "....#", "...#.", ".##.."),
+    ":": (".", "#", "#", ".", "#", "#", "."),
+    ".": (".", ".", ".", ".", ".", "#", "#"),
+    "-": ("...", "...", "...", "###", "...", "...", "..."),
+    "/": (".....", "....#", "...#.", "..#..", ".#...", "#....", "....."),
+    " ": ("...", "...", "...", "...", "...", "...", "..."),
+    "!": ("#", "#", "#", "#", "#", ".", "#"),
+    "?": (".###.", "#...#", "....#", "...#.", "..#..", ".....", "..#.."),
+    "A": (".###.", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"),
+    "B": ("####.", "#...#", "#...#", "####.", "#...#", "#...#", "####."),
+    "C": (".###.", "#...#", "#....", "#....", "#....", "#...#", ".###."),
+    "D": ("####.", "#...#", "#...#", "#...#", "#...#", "#...#", "####."),
+    "E": ("#####", "#....", "#....", "####.", "#....", "#....", "#####"),
+    "F": ("#####", "#....", "#....", "####.", "#....", "#....", "#...."),
+    "G": (".###.", "#...#", "#....", "#.###", "#...#", "#...#", ".####"),
+    "H": ("#...#", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"),
+    "I": ("###", ".#.", ".#.", ".#.", ".#.", ".#.", "###"),
+    "J": ("..###", "...#.", "...#.", "...#.", "...#.", "#..#.", ".##.."),
+    "K": ("#...#", "#..#.", "#.#..", "##...", "#.#..", "#..#.", "#...#"),
+    "L": ("#....", "#....", "#....", "#....", "#....", "#....", "#####"),
+    "M": ("#...#", "##.##", "#.#.#", "#.#.#", "#...#", "#...#", "#...#"),
+    "N": ("#...#", "#...#", "##..#", "#.#.#", "#..##", "#...#", "#...#"),
+    "O": (".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."),
+    "P": ("####.", "#...#", "#...#", "####.", "#....", "#....", "#...."),
+    "Q": (".###.", "#...#", "#...#", "#...#", "#.#.#", "#..#.", ".##.#"),
+    "R": ("####.", "#...#", "#...#", "####.", "#.#..", "#..#.", "#...#"),
+    "S": (".####", "#....", "#....", ".###.", "....#", "....#", "####."),
+    "T": ("#####", "..#..", "..#..", "..#..", "..#..", "..#..", "..#.."),
+    "U": ("#...#", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."),
+    "V": ("#...#", "#...#", "#...#", "#...#", "#...#", ".#.#.", "..#.."),
+    "W": ("#...#", "#...#", "#...#", "#.#.#", "#.#.#", "#.#.#", ".#.#."),
+    "X": ("#...#", "#...#", ".#.#.", "..#..", ".#.#.", "#...#", "#...#"),
+    "Y": ("#...#", "#...#", ".#.#.", "..#..", "..#..", "..#..", "..#.."),
+    "Z": ("#####", "....#", "...#.", "..#..", ".#...", "#....", "#####"),
+}
+GLYPH_ROWS = 7
+_GLYPHS = {
+    char: tuple(tuple(cell == "#" for cell in row) for row in rows)
+    for char, rows in _GLYPHS_SOURCE.items()
+}
+_HALF = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+SMOOTH_SCALE = 2.0
+"""Scales below this are rounded down to whole cells per pixel."""
+MAX_STRETCH = 1.5
+"""How much taller than wide a pixel may be drawn: tall digits read well, squat ones do not."""
+
+
+LINE_GAP = 2
+"""Blank pixel rows between lines of big text."""
+
+
+def _line_bitmap(text: str) -> list[list[bool]]:
+    """One line of text as rows of pixels, one blank column between glyphs."""
+    rows: list[list[bool]] = [[] for _ in range(GLYPH_ROWS)]
+    for position, char in enumerate(text.upper()):
+        glyph = _GLYPHS.get(char, _GLYPHS[" "])
+        for row, pixels in zip(rows, glyph, strict=True):
+            if position:
+                row.append(False)
+            row.extend(pixels)
+    return rows
+
+
+def _bitmap(lines: list[str]) -> list[list[bool]]:
+    """Lines of text stacked and centred, ``LINE_GAP`` blank rows between them."""
+    blocks = [_line_bitmap(line) for line in lines]
+    width = max(len(block[0]) for block in blocks)
+    rows: list[list[bool]] = []
+    for number, block in enumerate(blocks):
+        if number:
+            rows += [[False] * width for _ in range(LINE_GAP)]
+        left = (width - len(block[0])) // 2
+        rows += [[False] * left + row + [False] * (width - left - len(row)) for row in block]
+    return rows
+
+
+def _layouts(text: str, most: int = 3) -> list[list[str]]:
+    """Every way to set the words of ``text`` on one to ``most`` lines, in order."""
+    words = text.split()
+    if len(words) <= 1:
+        return [[text]]
+    layouts = [[" ".join(words)]]
+    for lines in range(2, min(most, len(words)) + 1):
+        for cuts in combinations(range(1, len(words)), lines - 1):
+            bounds = (0, *cuts, len(words))
+            layouts.append([" ".join(words[a:b]) for a, b in pairwise(bounds)])
+    return layouts
+
+
+def _scales(bitmap: list[list[bool]], width: int, height: int) -> tuple[float, float] | None:
+    pixels_wide, pixels_high = len(bitmap[0]), len(bitmap)
+    scale_x = width / pixels_wide
+    scale_y = min(2 * height / pixels_high, scale_x * MAX_STRETCH)
+    scale_x = min(scale_x, scale_y)
+    # Below two cells a pixel, uneven resampling shows: keep small sizes to whole multiples.
+    if scale_x < SMOOTH_SCALE:
+        scale_x = math.floor(scale_x)
+    if scale_y < SMOOTH_SCALE:
+        scale_y = math.floor(scale_y)
+    if scale_x < 1 or scale_y < 1:
+        return None
+    return scale_x, scale_y
+
+
+def big_layout(text: str, width: int, height: int) -> tuple[list[list[bool]], int, int] | None:
+    """The bitmap of ``text`` set on the lines that draw it largest, and the columns and
+    half-rows it takes; None when there is no room for even one cell per pixel."""
+    if not text.strip():
+        return None
+    best: tuple[float, list[list[bool]], int, int] | None = None
+    for layout in _layouts(text):
+        bitmap = _bitmap(layout)
+        scales = _scales(bitmap, width, height)
+        if scales is None:
+            continue
+        scale_x, scale_y = scales
+        if best is None or scale_x > best[0] + 1e-9:
+            size = (math.floor(len(bitmap[0]) * scale_x), math.floor(len(bitmap) * scale_y))
+            best = (scale_x, bitmap, *size)
+    return None if best is None else best[1:]
+
+
+def render_big(text: str, width: int, height: int) -> list[str]:
+    """``text`` drawn as large as fits in ``width`` x ``height``, centred, one string per row.
+
+    Words may go on up to three lines if that draws them larger. Pixels are resampled to the
+    nearest neighbour, so any size works; half blocks give two pixel rows per terminal row.
+    With no room the text is shown plain on the middle row.
+    """
+    if width <= 0 or height <= 0:
+        return []
+    layout = big_layout(text, width, height)
+    lines = [text[:width]] if layout is None else _draw(*layout)
+    top = (height - len(lines)) // 2
+    blank = " " * width
+    padded = [line.center(width)[:width] for line in lines]
+    return [blank] * top + padded + [blank] * (height - top - len(lines))
+
+
+def _draw(bitmap: list[list[bool]], columns: int, half_rows: int) -> list[str]:
+    source_w, source_h = len(bitmap[0]), len(bitmap)
+    xs = [x * source_w // columns for x in range(columns)]
+    ys = [y * source_h // half_rows for y in range(half_rows)]
+    if len(ys) % 2:
+        ys.append(-1)
+    lines = []
+    for top, bottom in zip(ys[::2], ys[1::2], strict=True):
+        upper = bitmap[top]
+        lower = bitmap[bottom] if bottom >= 0 else [False] * source_w
+        lines.append("".join(_HALF[upper[x], lower[x]] for x in xs))
+    return lines

@@ -1,0 +1,231 @@
+"""What the session screen shows, worked out from a session as plain data (no Textual).
+
+:func:`view` turns ``runner.session`` at a moment into a :class:`View`: the headline, the big
+text, the state classes, the window bar and the rep strip. :func:`next_redraw` says when any of it
+changes next, so the screen sleeps until then. Both are pure, so tests read them directly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from trackside.core.events import EndReason, Phase
+from trackside.core.plan import Display, Step
+from trackside.core.session import COUNTDOWN_PIPS, Session
+from trackside.core.timefmt import clock, countdown, split
+
+SEP = " · "
+ALL_OUT = "ALL YOU GOT"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A recovery window to draw: elapsed seconds and where it opens and closes."""
+
+    elapsed: float
+    opens: float | None
+    closes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Everything the session screen displays at one moment."""
+
+    headline: tuple[str, ...]
+    """The headline, longest first; the screen shows the longest that fits."""
+    sub: str
+    big: str
+    classes: frozenset[str]
+    window: Window | None
+    strip: tuple[str, ...]
+    """One state per rep: ``done``, ``skipped``, ``current``, ``todo``."""
+    last_split: str | None
+
+
+# -- words ----------------------------------------------------------------------------------
+
+
+def distance_label(step: Step) -> str | None:
+    """``400m`` as the preset wrote it, else from the metres."""
+    if step.distance_text:
+        return step.distance_text
+    if step.distance_m:
+        return f"{step.distance_m:g}m"
+    return None
+
+
+def effort_phrase(step: Step) -> str | None:
+    """``3K effort``, ``all out``, or None if the step names no effort."""
+    effort = step.effort or ("all out" if step.all_out else None)
+    if effort is None or "effort" in effort.lower() or step.all_out:
+        return effort
+    return f"{effort} effort"
+
+
+def _join(*parts: str | None) -> str:
+    return SEP.join(part for part in parts if part)
+
+
+def _rep_headline(session: Session, step: Step, final: bool) -> tuple[str, ...]:
+    counter = f"REP {step.rep}/{session.plan.total_reps}"
+    effort = ALL_OUT if final else (effort_phrase(step) or "").upper()
+    return (_join(counter, distance_label(step), effort), _join(counter, effort), counter)
+
+
+def _next_words(session: Session) -> tuple[str, ...]:
+    index = session.next_rep_index
+    if index is None:
+        return ("", "")
+    step = session.plan.steps[index]
+    total = session.plan.total_reps
+    what = " @ ".join(p for p in (distance_label(step), effort_phrase(step)) if p)
+    label = "FINAL REP" if index == session.plan.final_rep_index else "NEXT"
+    return (_join(f"{label} {step.rep} of {total}", what), f"{label} {step.rep} of {total}")
+
+
+_PHASE_WORD = {
+    Phase.RECOVERY: "RECOVERY",
+    Phase.WARMUP: "WARM-UP",
+    Phase.COOLDOWN: "COOL-DOWN",
+}
+
+
+def headline(session: Session) -> tuple[str, ...]:
+    """The headline variants, longest first. RECOVERY and ``REP n/N`` mean only what they say."""
+    phase = session.running_phase
+    step = session.step
+    if phase is Phase.REP and step is not None:
+        variants = _rep_headline(session, step, session.step_index == session.plan.final_rep_index)
+    elif phase in _PHASE_WORD:
+        word = _PHASE_WORD[phase]
+        long, short = _next_words(session)
+        variants = (_join(word, long), _join(word, short), word)
+    elif phase is Phase.COUNTDOWN:
+        variants = ("GET READY" + SEP + session.plan.name, "GET READY")
+    else:
+        variants = ({Phase.DONE: "DONE", Phase.ENDED: "ENDED"}.get(phase, session.plan.name),)
+    if session.paused:
+        variants = tuple("PAUSED" + SEP + text for text in variants) + ("PAUSED",)
+    return variants
+
+
+# -- the view -------------------------------------------------------------------------------
+
+
+def _shows_rep_clock(session: Session, show_rep_clock: bool) -> bool:
+    return session.plan.display is Display.TIME or show_rep_clock
+
+
+def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str:
+    phase = session.running_phase
+    step = session.step
+    if phase is Phase.COUNTDOWN:
+        return str(math.ceil(session.countdown_left(now) - 1e-9))
+    if step is None:
+        return ""
+    elapsed = session.elapsed(now)
+    if phase is Phase.REP:
+        if _shows_rep_clock(session, show_rep_clock):
+            return clock(elapsed)
+        return ALL_OUT if final else (effort_phrase(step) or "GO").upper()
+    left = session.step_left(now)
+    if step.time_s is not None and left is not None:
+        return countdown(left)
+    if left is not None and left <= COUNTDOWN_PIPS:
+        return str(math.ceil(left - 1e-9))
+    return clock(elapsed)
+
+
+def _sub(session: Session, now: float, classes: set[str]) -> str:
+    step = session.step
+    if session.paused:
+        return "PAUSED" + SEP + "p resumes"
+    if step is None:
+        return ""
+    if session.running_phase is Phase.REP:
+        if "final" in classes:
+            return ALL_OUT + SEP + "SPACE at the finish"
+        return "SPACE at the finish"
+    final_next = "FINAL REP NEXT" if "final-next" in classes else None
+    left = session.step_left(now)
+    if left is not None and left <= COUNTDOWN_PIPS and session.next_rep_index is not None:
+        return _join(final_next, f"NEXT REP STARTS IN {math.ceil(left - 1e-9)}")
+    if "window-open" in classes:
+        closes = f"starts by itself at {clock(step.max_s)}" if step.max_s else None
+        return _join(final_next, "GO WHEN READY", closes)
+    if step.min_s is not None:
+        return _join(final_next, f"window opens at {clock(step.min_s)}")
+    return _join(final_next, "SPACE ends it" if left is None else None)
+
+
+def _classes(session: Session, now: float) -> set[str]:
+    phase = session.running_phase
+    classes = {phase.value}
+    index = session.step_index
+    final = session.plan.final_rep_index
+    step = session.step
+    if phase is Phase.REP and index is not None and index == final:
+        classes.add("final")
+    if phase is not Phase.REP and final is not None and session.next_rep_index == final:
+        classes.add("final-next")
+    opens = None if step is None or phase is Phase.REP else step.min_s
+    if opens is not None and session.elapsed(now) + 1e-9 >= opens:
+        classes.add("window-open")
+    left = session.step_left(now)
+    if phase is not Phase.REP and left is not None and left <= COUNTDOWN_PIPS:
+        classes.add("last-seconds")
+    if session.paused:
+        classes.add("paused")
+    return classes
+
+
+def _strip(session: Session) -> tuple[tuple[str, ...], str | None]:
+    state = {}
+    for record in session.records:
+        rep = session.plan.steps[record.index].rep
+        if rep is not None:
+            skipped = record.reason in (EndReason.SKIPPED, EndReason.ENDED)
+            state[rep] = "skipped" if skipped else "done"
+    current = session.current_rep
+    if current is not None:
+        state[current] = "current"
+    total = session.plan.total_reps
+    strip = tuple(state.get(rep, "todo") for rep in range(1, total + 1))
+    done = session.splits()
+    return strip, split(done[-1][1]) if done else None
+
+
+def view(session: Session, now: float, show_rep_clock: bool) -> View:
+    """What the session screen shows for ``session`` at ``now``."""
+    classes = _classes(session, now)
+    window = None
+    step = session.step
+    if step is not None and not step.is_rep and step.has_window:
+        window = Window(session.elapsed(now), step.min_s, step.max_s)
+    strip, last = _strip(session)
+    return View(
+        headline=headline(session),
+        sub=_sub(session, now, classes),
+        big=_big(session, now, show_rep_clock, "final" in classes),
+        classes=frozenset(classes),
+        window=window,
+        strip=strip,
+        last_split=last,
+    )
+
+
+def next_redraw(session: Session, now: float, show_rep_clock: bool) -> float | None:
+    """When what is shown next changes: the next second of the step's own clock, or the next
+    event the engine has due, whichever is first. None means nothing changes until a key."""
+    due = session.next_due()
+    step = session.step
+    if session.paused or step is None:
+        return due
+    ticking = not step.is_rep or _shows_rep_clock(session, show_rep_clock)
+    if not ticking:
+        return due
+    elapsed = session.elapsed(now)
+    # Whole seconds are counted from the step's true start, so the boundary is its start plus n.
+    boundary = now + (math.floor(elapsed + 1e-9) + 1 - elapsed)
+    return boundary if due is None else min(boundary, due)
