@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from audio_helpers import run_21x400
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trackside.audio import CueListener, RecordingPlayer, cue_batches, cues_for
+from trackside.audio import cue_batches, cues_for
 from trackside.audio.clips import sounds_dir
-from trackside.audio.cues import ALL_CUES, CueBatch, say_number, say_rep
+from trackside.audio.cues import ALL_CUES, say_number, say_rep
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind, Event, EventKind
 from trackside.core.plan import Display, Plan, Step, StepKind
 from trackside.core.session import Session
-from trackside.runner import Runner
 
 A = ActionKind
 SILENT = {
@@ -24,33 +24,6 @@ SILENT = {
     EventKind.SKIPPED,
     EventKind.UNDONE,
 }
-
-
-def run_21x400(plan: Plan) -> list[CueBatch]:
-    """Run the whole session: odd recoveries end on the key at 2:40, even ones by themselves."""
-    clock = FakeClock(1000.0)
-    runner = Runner(Session(plan), clock)
-    player = RecordingPlayer()
-    batches: list[CueBatch] = []
-    runner.listeners.append(lambda s, events: batches.extend(cue_batches(events, s.plan)))
-    runner.listeners.append(CueListener(player))
-    runner.act(A.START)
-    clock.advance(3)
-    runner.tick()
-    for rep in range(1, 22):
-        clock.advance(70 + rep % 5)
-        runner.act(A.MARK)
-        if rep == 21:
-            break
-        clock.advance(160 if rep % 2 else 185)
-        if rep % 2:
-            runner.act(A.MARK)
-        else:
-            runner.tick()
-    assert runner.session.finished
-    assert player.played == [batch.cues for batch in batches]
-    assert [r.due for r in player.requests] == [batch.due for batch in batches]
-    return batches
 
 
 def expected_21x400() -> list[tuple[str, ...]]:
