@@ -1,0 +1,77 @@
+"""Helpers shared by the history tests and the kill-test driver (which has this folder on its path)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from trackside.core.clock import FakeClock
+from trackside.core.plan import Display, Plan, Step, StepKind
+from trackside.history.store import NewSession
+
+WALL0 = 1_780_000_000.0
+"""A wall-clock time in 2026: the fake processes' wall clocks start here."""
+
+PLAN = Plan(
+    "3 x 400m",
+    (
+        Step(StepKind.WORK, 400.0, "400m", effort="3K effort", rep=1),
+        Step(StepKind.RECOVERY, 400.0, "400m", min_s=60.0, max_s=90.0, activity="jog"),
+        Step(StepKind.WORK, 400.0, "400m", effort="3K effort", rep=2),
+        Step(StepKind.RECOVERY, 400.0, "400m", min_s=60.0, max_s=90.0, activity="jog"),
+        Step(StepKind.WORK, 400.0, "400m", effort="All You Got", all_out=True, rep=3),
+    ),
+    Display.EFFORT,
+)
+
+
+def new_session(plan: Plan = PLAN, preset_id: str = "3x400m", countdown_s: int = 0) -> NewSession:
+    return NewSession(preset_id, plan.name, plan, countdown_s, exertion=8)
+
+
+class Process:
+    """One fake process: a monotonic clock of its own and a wall clock that moves with it."""
+
+    def __init__(self, mono_start: float, wall_start: float) -> None:
+        self.clock = FakeClock(mono_start)
+        self._wall_offset = wall_start - mono_start
+
+    def wall(self) -> float:
+        return self.clock.now() + self._wall_offset
+
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[None]:
+    """Make ``folder`` read-only for this process, as a read-only disk would be.
+
+    Root ignores permission bits, so as root the folder is bind-mounted read-only on itself
+    (a real read-only file system); without that capability the test is skipped.
+    """
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    mount = subprocess.run(
+        f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'",
+        shell=True,
+        capture_output=True,
+        check=False,
+    )
+    if mount.returncode != 0:
+        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
+        pytest.skip("root without a read-only bind mount cannot make a folder read-only")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
