@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
 from trackside.audio import CueBatch, CueListener, RecordingPlayer, cue_batches
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind
-from trackside.core.plan import Plan
+from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.session import Session
 from trackside.runner import Runner
 
@@ -61,3 +62,43 @@ def run_21x400(plan: Plan) -> list[CueBatch]:
     assert player.played == [batch.cues for batch in batches]
     assert [r.due for r in player.requests] == [batch.due for batch in batches]
     return batches
+
+
+def make_21x400() -> Plan:
+    """21 x 400m: 20 reps at 3K effort with a 2:30-3:00 jog, then the final all-out rep."""
+    steps: list[Step] = []
+    for rep in range(1, 22):
+        final = rep == 21
+        effort = "All You Got" if final else "3K effort"
+        steps.append(Step(StepKind.WORK, 400, "400m", effort=effort, all_out=final, rep=rep))
+        if not final:
+            steps.append(Step(StepKind.RECOVERY, 400, "400m", min_s=150, max_s=180, activity="jog"))
+    return Plan("21 x 400m", tuple(steps))
+
+
+class Ticker:
+    """Stands in for the app's event loop: a thread that wakes every 2 ms and notes its worst gap.
+
+    Any audio work that held the GIL or blocked the process would show up as a long gap.
+    """
+
+    def __init__(self, period: float = 0.002) -> None:
+        self.period = period
+        self.max_gap = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Ticker:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.wait(self.period):
+            now = time.perf_counter()
+            self.max_gap = max(self.max_gap, now - last - self.period)
+            last = now

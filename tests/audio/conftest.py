@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from audio_helpers import make_21x400
 
 from trackside.audio.clips import ClipBank
-from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.plan import Plan
 
 _APPEND_CONF = """pcm.!default {{
     type file
@@ -54,11 +55,4 @@ def bank() -> ClipBank:
 @pytest.fixture
 def plan_21x400() -> Plan:
     """21 x 400m: 20 reps at 3K effort with a 2:30-3:00 jog, then the final all-out rep."""
-    steps: list[Step] = []
-    for rep in range(1, 22):
-        final = rep == 21
-        effort = "All You Got" if final else "3K effort"
-        steps.append(Step(StepKind.WORK, 400, "400m", effort=effort, all_out=final, rep=rep))
-        if not final:
-            steps.append(Step(StepKind.RECOVERY, 400, "400m", min_s=150, max_s=180, activity="jog"))
-    return Plan("21 x 400m", tuple(steps))
+    return make_21x400()

@@ -64,7 +64,7 @@ def test_a_whole_21x400m_session_reaches_the_card_in_order(
     try:
         for count, batch in enumerate(batches, start=1):
             player.play(batch.cues)  # due now: the fake clock's times are not the player's
-            assert wait_until(lambda count=count: player.played == count)
+            assert wait_until(player_reached(player, count))
     finally:
         player.close()
     assert player.dropped_late == 0
@@ -81,7 +81,7 @@ def test_two_hundred_cues_in_a_row_all_play(name: str, alsa_capture: Path) -> No
     try:
         for count in range(1, 201):
             player.play(("tone_pip",))
-            assert wait_until(lambda count=count: player.played == count)
+            assert wait_until(player_reached(player, count))
     finally:
         player.close()
     assert player.backend == name  # never fell back
@@ -100,3 +100,8 @@ def test_volume_reaches_the_card(alsa_capture: Path) -> None:
     quiet = bank.render(("tone_window",), 0.25).pcm
     assert alsa_capture.read_bytes().startswith(quiet)
     assert quiet != bank.render(("tone_window",)).pcm
+
+
+def player_reached(player: ChainPlayer, count: int) -> Callable[[], bool]:
+    """A test for ``wait_until``: the player has played ``count`` batches."""
+    return lambda: player.played == count
