@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from trackside.core.clock import FakeClock
+from trackside.core.events import ActionKind
 from trackside.core.plan import Display, Plan, Step, StepKind
 from trackside.history.store import NewSession
+from trackside.runner import Runner
 
 WALL0 = 1_780_000_000.0
 """A wall-clock time in 2026: the fake processes' wall clocks start here."""
@@ -74,4 +76,12 @@ def read_only_folder(folder: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        # A file still open under the mount makes it busy: detach it lazily then.
+        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode:
+            subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def press(runner: Runner, process: Process, kind: ActionKind, after: float = 0.0) -> None:
+    """Wait ``after`` seconds on the process's clock, then press the key for ``kind``."""
+    process.advance(after)
+    runner.act(kind)
