@@ -9,6 +9,7 @@ import pytest
 
 from trackside.history.store import HistoryStore
 
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     folder = tmp_path / "trackside"

@@ -1,4 +1,4 @@
-"""Helpers shared by the history tests and the kill-test driver (which has this folder on its path)."""
+"""Helpers for the history tests and for the kill-test driver (run with this folder on its path)."""
 
 from __future__ import annotations
 

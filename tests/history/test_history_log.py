@@ -1,4 +1,4 @@
-"""SessionLog: every action on disk as it happens, and a session that runs on whatever the file does."""
+"""SessionLog: each action on disk as it happens; the session runs on whatever the file does."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The history file: migrations, settings, and what happens when the file is not what it should be."""
+"""The history file: migrations, settings, and files that are not what they should be.
+
+Each problem case checks the file was never written over."""
 
 from __future__ import annotations
 
@@ -175,9 +177,8 @@ def test_a_read_only_disk_is_still_read(db_path: Path) -> None:
 
 
 def test_a_missing_file_on_a_read_only_disk_says_so(db_path: Path) -> None:
-    with read_only_folder(db_path.parent):
-        with pytest.raises(HistoryError, match="folder is read-only"):
-            HistoryStore(db_path).open()
+    with read_only_folder(db_path.parent), pytest.raises(HistoryError, match="folder is read-only"):
+        HistoryStore(db_path).open()
     assert not db_path.exists()
 
 
