@@ -78,6 +78,7 @@ class MiniaudioBackend(Backend):
         self._lock = threading.Lock()
         self._device: Any = None
         self._abort = threading.Event()
+        self._finished = threading.Event()
 
     def unavailable(self) -> str | None:
         if not self._names:
@@ -92,7 +93,9 @@ class MiniaudioBackend(Backend):
         import miniaudio
 
         quiet_alsa()
-        finished = threading.Event()
+        finished = self._finished = threading.Event()
+        if self._abort.is_set():
+            return
         try:
             device = miniaudio.PlaybackDevice(
                 output_format=miniaudio.SampleFormat.SIGNED16,
@@ -138,6 +141,7 @@ class MiniaudioBackend(Backend):
 
     def stop(self) -> None:
         self._abort.set()
+        self._finished.set()  # wakes play() so it closes the device on its own thread
 
     def close(self) -> None:
         self.stop()

@@ -262,10 +262,21 @@ class ChainPlayer:
         for lane in self._lanes:
             lane.backend.stop()
         self._worker.join(timeout=1.0)
+        self._cancel_pending()
         for lane in self._lanes:
             with contextlib.suppress(Exception):  # closing must never raise at exit
                 lane.backend.close()
         self._bank.close()
+
+    def _cancel_pending(self) -> None:
+        """Answer the sound checks still queued, so no caller waits on a closed player."""
+        while True:
+            try:
+                request = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None and request.check is not None and not request.check.done():
+                request.check.set_result("closed")
 
     # -- the worker ---------------------------------------------------------------------------
 
