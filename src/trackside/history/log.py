@@ -31,6 +31,13 @@ def status_of(session: Session) -> Status:
     return Status.RUNNING
 
 
+def ended_at(session: Session) -> float:
+    """When a finished session came to its end on its clock (for a running one: its time now)."""
+    if session.finished and session.records:
+        return session.records[-1].ended
+    return session.now
+
+
 class SessionLog:
     """Records one session's actions to the history, durably and without ever raising.
 
@@ -108,9 +115,10 @@ class SessionLog:
 
     def _append(self, store: HistoryStore) -> None:
         mirror = self._mirror
-        ended_at = mirror.now if mirror is not None and self._status is not Status.RUNNING else None
+        finished = mirror is not None and self._status is not Status.RUNNING
+        end = ended_at(mirror) if mirror is not None and finished else None
         self.session_id = store.append(
-            self.session_id, self.new, self._next_seq, self._unsaved, self._status, ended_at
+            self.session_id, self.new, self._next_seq, self._unsaved, self._status, end
         )
         self._next_seq += len(self._unsaved)
         self._unsaved.clear()
@@ -132,7 +140,7 @@ class SessionLog:
             self._status = status
             if self.session_id is None and not self._unsaved:
                 return True  # never started: there is nothing to keep
-            self._finish = (status, session.now, rating, note)
+            self._finish = (status, ended_at(session), rating, note)
             return self.flush()
 
     def _follow(self, action: Action) -> None:
