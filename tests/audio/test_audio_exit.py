@@ -23,6 +23,19 @@ time.sleep(0.5)
 print("exiting", player.backend, player.played, flush=True)
 """
 
+# The default: miniaudio in its child process, playing in real time on the NULL backend.
+CHILD_SCRIPT = """
+import time
+from trackside.audio.child import ChildBackend
+from trackside.audio.players import ChainPlayer
+
+backend = ChildBackend(("NULL",))
+player = ChainPlayer([backend])
+player.play(("say_final_rep",) * 8)
+time.sleep(1.0)
+print("exiting", backend.pid, player.played, flush=True)
+"""
+
 # A player program that never ends: it must be killed at exit, not left behind.
 SYSTEM_SCRIPT = """
 import time
@@ -73,6 +86,16 @@ def test_exit_is_prompt_and_kills_a_player_still_running(tmp_path: Path) -> None
     (tmp_path / "none.conf").write_text("")
     seconds, line, stderr = exit_time(SYSTEM_SCRIPT, tmp_path)
     assert line[0] == "exiting"
+    assert seconds < 2.0
+    assert stderr == b""
+    assert wait_until(lambda: not Path(f"/proc/{line[1]}").exists(), timeout=2)
+
+
+def test_exit_is_prompt_and_ends_the_miniaudio_process_mid_clip(tmp_path: Path) -> None:
+    (tmp_path / "none.conf").write_text("")
+    seconds, line, stderr = exit_time(CHILD_SCRIPT, tmp_path)
+    assert line[0] == "exiting"
+    assert line[2] == "0"  # still playing
     assert seconds < 2.0
     assert stderr == b""
     assert wait_until(lambda: not Path(f"/proc/{line[1]}").exists(), timeout=2)

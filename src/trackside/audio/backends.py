@@ -35,6 +35,8 @@ class Backend:
     name = "backend"
     needs_samples = True
     """False for backends that make a sound without the clip (the bell, silence)."""
+    first_start_s = 0.0
+    """Extra time allowed for the first clip to start (a backend that starts a process)."""
 
     @property
     def label(self) -> str:
@@ -44,6 +46,9 @@ class Backend:
     def unavailable(self) -> str | None:
         """Why this backend cannot be used here (cheap: an import or a PATH lookup), or None."""
         return None
+
+    def warm(self) -> None:
+        """Get ready ahead of the first clip, if that takes a while. Must not block."""
 
     def play(self, clip: Clip, started: Started) -> None:
         """Play ``clip`` and return once it has played; raise :class:`BackendFailed` if not."""

@@ -12,8 +12,9 @@ from trackside.audio.backends import (
     SystemBackend,
     WinsoundBackend,
 )
+from trackside.audio.child import ChildBackend
 from trackside.audio.clips import ClipBank
-from trackside.audio.native import MiniaudioBackend, SimpleaudioBackend, simpleaudio_refusal
+from trackside.audio.native import SimpleaudioBackend, simpleaudio_refusal
 from trackside.audio.players import BackendListener, ChainPlayer, CuePlayer
 
 AUDIO_BACKENDS = ("auto", "miniaudio", "system", "winsound", "bell", "silent", "simpleaudio")
@@ -55,7 +56,7 @@ def make_player(
 def _chain(name: str, bank: ClipBank, bell: Callable[[], None] | None) -> list[Backend]:
     tail: list[Backend] = [BellBackend(bell), SilentBackend()]
     if name == "auto":
-        native: list[Backend] = [MiniaudioBackend(), SystemBackend(bank)]
+        native: list[Backend] = [ChildBackend(), SystemBackend(bank)]
         if sys.platform == "win32":
             native.append(WinsoundBackend(bank))
         return [*native, *tail]
@@ -64,7 +65,7 @@ def _chain(name: str, bank: ClipBank, bell: Callable[[], None] | None) -> list[B
     if name == "bell":
         return tail
     first: dict[str, Callable[[], Backend]] = {
-        "miniaudio": MiniaudioBackend,
+        "miniaudio": ChildBackend,
         "system": lambda: SystemBackend(bank),
         "winsound": lambda: WinsoundBackend(bank),
         "simpleaudio": SimpleaudioBackend,

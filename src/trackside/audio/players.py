@@ -151,6 +151,7 @@ class _Lane:
         self.backend = backend
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._first = True
 
     def attempt(self, clip: Clip, start_timeout: float) -> str | None:
         """Play ``clip``; None if it played, else why not (the backend is then unusable)."""
@@ -160,6 +161,9 @@ class _Lane:
             self._thread.start()
         job = _Job(clip)
         self._jobs.put(job)
+        if self._first:
+            start_timeout += self.backend.first_start_s
+            self._first = False
         if not job.started.wait(start_timeout):
             self.backend.stop()
             return f"{self.backend.label} did not start within {start_timeout:g} s (hung)"
@@ -302,6 +306,8 @@ class ChainPlayer:
                 reasons.append(f"{lane.backend.name}: {reason}")
         self._lanes = kept or self._lanes[-1:]
         self._switched("; ".join(reasons) or None)
+        with contextlib.suppress(Exception):  # a failed warm-up shows up at the first cue
+            self._lanes[0].backend.warm()
 
     def _serve(self, request: _Request) -> str:
         """Play one request on the first backend that can; return its label (or why not)."""
