@@ -1,0 +1,189 @@
+"""The kill test, for real: a session in a subprocess, SIGKILLed at many moments, then resumed.
+
+Every driver (``drive_session.py``) runs at once, each with its own history file, and is killed
+at its own moment; the checks then read each file as the next trackside would. The drivers and
+this test share the system's monotonic clock, so the moment of each kill is known on the
+killed session's own clock; the truth at resume is computed from the wall-clock time of the kill.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from drive_session import COUNTDOWN_S, PLAN, SCRIPT
+
+from trackside.core.events import Action, ActionKind, Phase
+from trackside.core.session import Session
+from trackside.history.resume import latest_unfinished, resume_session
+from trackside.history.store import HistoryStore, Status
+from trackside.runner import Runner
+
+DRIVER = Path(__file__).with_name("drive_session.py")
+STARTUP_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    name: str
+    at: float
+    """Seconds after the driver's start; at least 0.2 s from any key press, or right on one."""
+    phase: Phase | None
+    """The phase at the kill; None for a kill right on a key press (it may be recorded or not)."""
+    paused: bool = False
+    rep_on_resume: int | None = None
+    """The rep the resumed session is in, when the time down settles it."""
+
+
+POINTS = (
+    KillPoint("countdown", 0.5, Phase.COUNTDOWN),
+    KillPoint("mid-rep-1", 1.5, Phase.REP),
+    KillPoint("recovery-before-window", 2.6, Phase.RECOVERY),
+    KillPoint("recovery-inside-window", 3.15, Phase.RECOVERY),
+    KillPoint("rep-after-mark-in-window", 3.9, Phase.REP),
+    KillPoint("recovery-just-before-undo", 4.8, Phase.RECOVERY),
+    KillPoint("right-after-undo", 5.3, Phase.REP),
+    KillPoint("paused", 6.0, Phase.REP, paused=True),
+    KillPoint("right-after-resume", 6.7, Phase.REP),
+    KillPoint("recovery-max-passes-while-down", 7.7, Phase.RECOVERY, rep_on_resume=3),
+    KillPoint("recovery-inside-window-2", 8.7, Phase.RECOVERY, rep_on_resume=3),
+    KillPoint("rep-started-by-the-window-max", 9.6, Phase.REP),
+    KillPoint("recovery-before-go-now", 10.4, Phase.RECOVERY),
+    KillPoint("final-rep", 11.3, Phase.REP),
+    KillPoint("done", 12.3, Phase.DONE),
+    # Right on a key press: killed before, during or after its commit.
+    KillPoint("on-a-mark", 2.001, None),
+    KillPoint("on-the-undo", 5.003, None),
+    KillPoint("on-go-now", 10.605, None),
+)
+
+
+@dataclass
+class Killed:
+    """What one driver did before it was killed, as it printed it."""
+
+    db: Path
+    t0: float = 0.0
+    acted: list[Action] = field(default_factory=list)
+    kill_mono: float = 0.0
+    kill_wall: float = 0.0
+    error: str = ""
+
+
+def _drive(point: KillPoint, killed: Killed) -> None:
+    """Start a driver, kill it at ``point.at`` after its start, and collect what it printed."""
+    # stderr goes to a file: with two pipes, communicate() would read the raw pipe and lose
+    # what readline() has already buffered.
+    errors = killed.db.with_suffix(".stderr")
+    with open(errors, "w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, str(DRIVER), str(killed.db)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    assert process.stdout is not None
+    first = process.stdout.readline().split()
+    if len(first) != 2 or first[0] != "start":
+        process.kill()
+        process.wait()
+        killed.error = f"driver did not start: {first} {errors.read_text()}"
+        return
+    killed.t0 = float(first[1])
+    time.sleep(max(0.0, killed.t0 + point.at - time.monotonic()))
+    os.kill(process.pid, signal.SIGKILL)
+    killed.kill_mono, killed.kill_wall = time.monotonic(), time.time()
+    out = process.stdout.read()  # what it printed before it died, to the end of the pipe
+    process.wait(timeout=STARTUP_TIMEOUT_S)
+    assert process.returncode == -signal.SIGKILL
+    for line in out.splitlines():
+        _word, kind, at, _wall = line.split()
+        killed.acted.append(Action(ActionKind(kind), float(at)))
+    killed.error = errors.read_text().strip()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Killed]:
+    """Every kill point's driver, run at the same time (the script lasts about 12 s)."""
+    folder = tmp_path_factory.mktemp("kill")
+    results = {point.name: Killed(folder / f"{point.name}.db") for point in POINTS}
+    threads = [
+        threading.Thread(target=_drive, args=(point, results[point.name])) for point in POINTS
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=STARTUP_TIMEOUT_S + 20)
+    return results
+
+
+def _check_script(point: KillPoint, run: Killed) -> None:
+    kinds = [a.kind for a in run.acted]
+    before = [kind for offset, kind in SCRIPT if offset < point.at]
+    if point.phase is None:
+        assert kinds in (before, before[:-1]), "the driver kept to its script"
+        return
+    assert kinds == before, "the driver kept to its script"
+    offsets = [offset for offset, _kind in SCRIPT[: len(run.acted)]]
+    lateness = [a.at - run.t0 - offset for a, offset in zip(run.acted, offsets, strict=True)]
+    assert max(lateness, default=0.0) < 0.15, "the machine is too busy for this test's timing"
+    at_kill = Session.replay(PLAN, run.acted, run.kill_mono, COUNTDOWN_S)
+    assert (at_kill.running_phase, at_kill.paused) == (point.phase, point.paused)
+
+
+def _on_disk(store: HistoryStore, session_id: int, run: Killed) -> list[Action]:
+    """Every action the driver saw recorded is on disk, exactly; at most the one being
+    recorded when the kill came is there too (committed, not yet printed)."""
+    actions = [a.action for a in store.actions(session_id)]
+    assert actions[: len(run.acted)] == run.acted
+    assert len(actions) - len(run.acted) in (0, 1)
+    if len(actions) > len(run.acted):
+        assert actions[-1].kind is SCRIPT[len(run.acted)][1]
+    return actions
+
+
+@pytest.mark.parametrize("point", POINTS, ids=[point.name for point in POINTS])
+def test_killed_session_resumes_where_it_was(runs: dict[str, Killed], point: KillPoint) -> None:
+    run = runs[point.name]
+    assert run.error == ""
+    _check_script(point, run)
+
+    with HistoryStore(run.db) as store:
+        (stored,) = store.sessions()
+        recorded = _on_disk(store, stored.id, run)
+        assert stored.plan == PLAN
+        if point.phase is Phase.DONE:
+            assert stored.status is Status.COMPLETED
+            assert latest_unfinished(store) is None
+            return
+        unfinished = latest_unfinished(store)
+        assert unfinished is not None
+        assert unfinished.id == stored.id
+        session, clock, log = resume_session(store, unfinished)
+        now = clock.now()
+        # The truth: the killed session's clock ran on from the kill as the wall clock did.
+        truth_now = run.kill_mono + (time.time() - run.kill_wall)
+        truth = Session.replay(PLAN, recorded, truth_now, COUNTDOWN_S)
+        resumed = session.advance(now).session
+        assert resumed.step_index == truth.step_index
+        assert resumed.paused == truth.paused
+        assert resumed.splits() == truth.splits()
+        assert abs(resumed.elapsed(now) - truth.elapsed(truth_now)) < 1.0
+        assert abs(resumed.countdown_left(now) - truth.countdown_left(truth_now)) < 1.0
+        if point.rep_on_resume is not None:
+            assert resumed.current_rep == point.rep_on_resume
+
+        # It carries on recording to the same session.
+        runner = Runner(session, clock, log=log)
+        runner.act(ActionKind.END)
+        assert log.session_id == stored.id
+        assert len(store.actions(stored.id)) == len(recorded) + 1
+        assert store.session(stored.id).status is Status.ENDED_EARLY
+        assert log.problem is None
