@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,10 +13,13 @@ import pytest
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Display, Plan, Step, StepKind
-from trackside.history.store import NewSession
+from trackside.core.session import Session
+from trackside.history.log import SessionLog
+from trackside.history.store import HistoryStore, NewSession
 from trackside.runner import Runner
 
 WALL0 = 1_780_000_000.0
+DAY = 86_400.0
 """A wall-clock time in 2026: the fake processes' wall clocks start here."""
 
 PLAN = Plan(
@@ -85,3 +88,30 @@ def press(runner: Runner, process: Process, kind: ActionKind, after: float = 0.0
     """Wait ``after`` seconds on the process's clock, then press the key for ``kind``."""
     process.advance(after)
     runner.act(kind)
+
+
+def record_session(
+    store: HistoryStore,
+    process: Process,
+    presses: Sequence[tuple[ActionKind, float]],
+    new: NewSession | None = None,
+) -> Runner:
+    """Run a session through a real SessionLog: each press is (key, seconds after the last)."""
+    new = new or new_session()
+    log = SessionLog(store, new, wall=process.wall)
+    runner = Runner(Session(new.plan, new.countdown_s), process.clock, log=log, wall=process.wall)
+    for kind, after in presses:
+        press(runner, process, kind, after)
+    return runner
+
+
+def whole_session(rep1: float, rep2: float, final: float) -> list[tuple[ActionKind, float]]:
+    """PLAN run to its end: recovery 1 inside its window (65 s), recovery 2 cut short (go now)."""
+    return [
+        (ActionKind.START, 0.0),
+        (ActionKind.MARK, rep1),
+        (ActionKind.MARK, 65.0),
+        (ActionKind.MARK, rep2),
+        (ActionKind.GO_NOW, 50.0),
+        (ActionKind.MARK, final),
+    ]

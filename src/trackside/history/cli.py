@@ -1,0 +1,179 @@
+"""``trackside history [SESSION]``, ``trackside export [SESSION]`` and ``trackside resume``.
+
+Registered by :mod:`trackside.cli` through :func:`register`. sqlite3 and the store are imported
+inside the handlers, so building the parser stays cheap. Every problem a runner can cause or
+meet (no history yet, an unknown session, a damaged or locked file) is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trackside.cli import EXIT_FAILED, EXIT_OK, CommandError, Commands
+from trackside.cli.run_command import add_run_options, launch
+
+if TYPE_CHECKING:
+    from trackside.history.store import HistoryStore
+    from trackside.history.views import Detail
+
+LATEST = "latest"
+
+
+def register(commands: Commands) -> None:
+    """Add the ``history``, ``export`` and ``resume`` commands."""
+    history = commands.add_parser(
+        "history",
+        help="list past sessions, or show one",
+        description="List past sessions (date, preset, reps done, average rep, status), or "
+        "show one step by step with its comparison to earlier sessions of the same preset.",
+    )
+    history.add_argument("session", metavar="SESSION", nargs="?", help="a session id, or 'latest'")
+    history.add_argument("--all", action="store_true", help="include discarded sessions")
+    history.set_defaults(handler=cmd_history)
+
+    export = commands.add_parser(
+        "export",
+        help="write a session's steps as CSV or JSON",
+        description="Write one row per step (kind, rep, planned distance and effort, start and "
+        "end times, duration, recovery window and whether it was met). Default: the latest "
+        "session, as CSV on standard output.",
+    )
+    export.add_argument(
+        "session", metavar="SESSION", nargs="?", help="a session id (default: latest)"
+    )
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
+    export.add_argument("--all", action="store_true", help="every session, not just one")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, help="write to FILE (CSV gets a BOM for Excel)"
+    )
+    export.set_defaults(handler=cmd_export)
+
+    resume = commands.add_parser(
+        "resume",
+        help="carry on the session left unfinished",
+        description="Carry on the latest session left unfinished (killed, crashed or closed), "
+        "where it was, with its clock continued from the real elapsed time.",
+    )
+    resume.add_argument("--show", action="store_true", help="only say which session it is")
+    add_run_options(resume, default=argparse.SUPPRESS)
+    resume.set_defaults(handler=cmd_resume)
+
+
+def _open_store() -> HistoryStore:
+    from trackside.history.store import HistoryError, HistoryStore
+    from trackside.paths import history_db
+
+    try:
+        path = history_db()
+    except OSError as error:
+        message = f"trackside: cannot reach the data folder: {error}"
+        raise CommandError([message], EXIT_FAILED) from None
+    if not path.exists():
+        raise CommandError([f"trackside: no sessions recorded yet ({path} does not exist)"])
+    store = HistoryStore(path)
+    try:
+        store.open()
+    except HistoryError as error:
+        raise CommandError([f"trackside: {error}"], EXIT_FAILED) from None
+    if store.notice is not None:
+        print(f"trackside: {store.notice}", file=sys.stderr)
+    return store
+
+
+def _session_id(store: HistoryStore, ref: str | None) -> int:
+    from trackside.history.views import latest_id
+
+    if ref is None or ref == LATEST:
+        found = latest_id(store)
+        if found is None:
+            raise CommandError(["trackside: no sessions recorded yet"])
+        return found
+    try:
+        return int(ref)
+    except ValueError:
+        raise CommandError(
+            [f"trackside: {ref!r} is not a session id (a number from `trackside history`)"]
+        ) from None
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List the sessions, or show one."""
+    from trackside.history import text, views
+    from trackside.history.store import HistoryError
+
+    store = _open_store()
+    try:
+        if args.session is None:
+            lines = views.list_sessions(store, include_discarded=args.all)
+            out = text.listing(lines) if lines else ["no sessions recorded yet"]
+        else:
+            out = text.detail(views.detail(store, _session_id(store, args.session)))
+    except HistoryError as error:
+        raise CommandError([f"trackside: {error}"]) from None
+    finally:
+        store.close()
+    print("\n".join(out))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a session (or all) as CSV or JSON, to stdout or ``--output``."""
+    from trackside.history.export import render
+    from trackside.history.store import HistoryError
+
+    store = _open_store()
+    try:
+        details = _details(store, args)
+    except HistoryError as error:
+        raise CommandError([f"trackside: {error}"]) from None
+    finally:
+        store.close()
+    if not details:
+        raise CommandError(["trackside: no sessions recorded yet"])
+    body = render(details, args.format)
+    if args.output is None:
+        sys.stdout.write(body)
+        return EXIT_OK
+    # Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
+    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+    try:
+        with open(args.output, "w", encoding=encoding, newline="") as handle:
+            handle.write(body)
+    except OSError as error:
+        raise CommandError([f"trackside: cannot write {args.output}: {error.strerror}"]) from None
+    return EXIT_OK
+
+
+def _details(store: HistoryStore, args: argparse.Namespace) -> list[Detail]:
+    from trackside.history import views
+
+    if args.all:
+        return [views.detail(store, line.id) for line in views.list_sessions(store)]
+    return [views.detail(store, _session_id(store, args.session))]
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    """Say which session would be resumed, then hand over to the app to resume it."""
+    from trackside.history.resume import latest_unfinished
+    from trackside.history.store import HistoryError
+
+    store = _open_store()
+    try:
+        unfinished = latest_unfinished(store)
+    except HistoryError as error:
+        raise CommandError([f"trackside: {error}"]) from None
+    finally:
+        store.close()
+    if unfinished is None:
+        raise CommandError(["trackside: no unfinished session to resume"])
+    print(f"resuming {unfinished.describe()}", file=sys.stderr if not args.show else sys.stdout)
+    if args.show:
+        return EXIT_OK
+    # The app reads ``resume_id`` and carries that session on instead of opening the picker.
+    args.resume_id = unfinished.id
+    args.preset = None
+    code: int = launch(args)
+    return code
