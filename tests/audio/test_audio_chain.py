@@ -328,3 +328,12 @@ def test_no_device_completes_with_the_bell_shown_and_nothing_on_the_screen(
     backends = [line.split()[1] for line in out.splitlines() if line.startswith("backend")]
     assert backends[0] == "miniaudio"
     assert backends[-1] == "bell"
+
+
+def test_a_dropped_player_process_is_ended_at_once(alsa_no_device: Path, bank: ClipBank) -> None:
+    child = ChildBackend(("ALSA",))
+    player, reports = chain(child, FakeBackend("good"), bank=bank)
+    assert player.sound_check().result(timeout=10) == "good"
+    assert reports[-1] == ("good", "miniaudio: ('failed to init device', -401)")
+    assert wait_until(lambda: not Path(f"/proc/{child.pid}").exists(), timeout=2)
+    player.close()

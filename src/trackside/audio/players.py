@@ -203,6 +203,7 @@ class ChainPlayer:
         if not backends:
             raise ValueError("a chain needs at least one backend")
         self._lanes = [_Lane(backend) for backend in backends]
+        self._backends = tuple(backends)  # every one is closed at the end, dropped or not
         self._bank = bank or ClipBank()
         self._clock = clock
         self._start_timeout = start_timeout
@@ -263,13 +264,13 @@ class ChainPlayer:
         self._closed = True
         atexit.unregister(self.close)
         self._queue.put_nowait(None)
-        for lane in self._lanes:
-            lane.backend.stop()
+        for backend in self._backends:
+            backend.stop()
         self._worker.join(timeout=1.0)
         self._cancel_pending()
-        for lane in self._lanes:
+        for backend in self._backends:
             with contextlib.suppress(Exception):  # closing must never raise at exit
-                lane.backend.close()
+                backend.close()
         self._bank.close()
 
     def _cancel_pending(self) -> None:
@@ -329,15 +330,20 @@ class ChainPlayer:
                 return lane.backend.label
             if len(self._lanes) == 1:  # silence cannot fail; a lone custom backend can
                 return f"failed: {problem}"
-            self._lanes.pop(0)
+            self._drop(self._lanes.pop(0))
             self._switched(problem)
             if self._late(request):
                 return "dropped: late"
 
     def _drop_while(self, test: Callable[[Backend], bool], reason: str) -> None:
         while len(self._lanes) > 1 and test(self._lanes[0].backend):
-            self._lanes.pop(0)
+            self._drop(self._lanes.pop(0))
         self._switched(reason)
+
+    def _drop(self, lane: _Lane) -> None:
+        """Release a backend dropped from the chain (a child process, a device) right away."""
+        with contextlib.suppress(Exception):
+            lane.backend.close()
 
     def _late(self, request: _Request) -> bool:
         if self._clock() - request.due > self._max_late:
