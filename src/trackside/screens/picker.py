@@ -93,7 +93,7 @@ def describe(preset: Preset, where: str = "") -> str:
     if preset.description:
         lines += ["", preset.description]
     lines.append("")
-    lines += [f"{label:<14}{value}" for label, value in facts if value]
+    lines += [f"{label:<15}{value}" for label, value in facts if value]
     lines += ["", "Steps", *(f"  {line}" for line in _units(plan))]
     return "\n".join(lines)
 

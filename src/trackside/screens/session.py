@@ -53,6 +53,8 @@ _KINDS = {
     "end": ActionKind.END,
 }
 
+_ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute")
+
 
 class AudioControl(Protocol):
     """What the screen needs of the cue player: its mute switch."""
@@ -69,7 +71,8 @@ class Notice:
 
     text: str
     step: int | None
-    sticky: bool
+    until: float | None
+    """Session-clock time it goes away at; None keeps it until the step ends."""
 
 
 class SessionScreen(Screen[None]):
@@ -110,6 +113,7 @@ class SessionScreen(Screen[None]):
         self._timer: Timer | None = None
         self._notice_timer: Timer | None = None
         self._finished = False
+        self._key_states: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
         """The headline on top, the big clock in the middle, the window bar and strip below."""
@@ -173,7 +177,7 @@ class SessionScreen(Screen[None]):
             elif event.kind is EventKind.REP_MARKED:
                 self._guard(event)
         self.refresh_view()
-        self.refresh_bindings()
+        self._refresh_keys()
         self._schedule()
         session = self.runner.session
         if session.finished and not self._finished:
@@ -190,7 +194,8 @@ class SessionScreen(Screen[None]):
             self._say(f"{split(event.value)} for {distance}? Too fast: u undoes it", sticky=True)
 
     def _say(self, text: str, sticky: bool = False) -> None:
-        self.notice = Notice(text, self.runner.session.step_index, sticky)
+        until = None if sticky else self.runner.now() + NOTICE_S
+        self.notice = Notice(text, self.runner.session.step_index, until)
         if self._notice_timer is not None:
             self._notice_timer.stop()
         if not sticky:
@@ -206,12 +211,21 @@ class SessionScreen(Screen[None]):
     def refresh_view(self) -> None:
         """Push what the session shows now down to the widgets."""
         session = self.runner.session
-        shown = view(session, self.runner.now(), self.show_rep_clock)
-        if self.notice is not None and self.notice.step != session.step_index:
+        now = self.runner.now()
+        shown = view(session, now, self.show_rep_clock)
+        notice = self.notice
+        if notice is not None and (
+            notice.step != session.step_index or (notice.until is not None and now >= notice.until)
+        ):
             self.notice = None
-        for name in STATE_CLASSES:
-            self.set_class(name in shown.classes, name)
-        self.set_class(self.notice is not None, "notice")
+        wanted = set(shown.classes)
+        if self.notice is not None:
+            wanted.add("notice")
+        # Only touch classes that change: each change restyles the screen.
+        current = set(self.classes) & (STATE_CLASSES | {"notice"})
+        if current != wanted:
+            self.remove_class(*(current - wanted))
+            self.add_class(*(wanted - current))
         self.query_one(Headline).variants = shown.headline
         sub = self.notice.text if self.notice is not None else shown.sub
         self.query_one("#sub", Static).update(sub)
@@ -222,6 +236,13 @@ class SessionScreen(Screen[None]):
         strip = self.query_one(RepStrip)
         strip.states = shown.strip
         strip.last_split = shown.last_split
+
+    def _refresh_keys(self) -> None:
+        # The footer rebuilds itself on a refresh: do it only when a key's state changed.
+        states = tuple(self.check_action(action, ()) for action in _ACTIONS)
+        if states != self._key_states:
+            self._key_states = states
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out keys the engine's table refuses now (None greys, True allows)."""

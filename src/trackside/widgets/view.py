@@ -124,6 +124,8 @@ def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str
         return str(math.ceil(session.countdown_left(now) - 1e-9))
     if step is None:
         return ""
+    if session.paused:
+        return "PAUSED"
     elapsed = session.elapsed(now)
     if phase is Phase.REP:
         if _shows_rep_clock(session, show_rep_clock):
@@ -139,10 +141,10 @@ def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str
 
 def _sub(session: Session, now: float, classes: set[str]) -> str:
     step = session.step
-    if session.paused:
-        return "PAUSED" + SEP + "p resumes"
     if step is None:
         return ""
+    if session.paused:
+        return f"PAUSED at {clock(session.elapsed(now))}" + SEP + "p resumes"
     if session.running_phase is Phase.REP:
         if "final" in classes:
             return ALL_OUT + SEP + "SPACE at the finish"
