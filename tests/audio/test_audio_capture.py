@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from audio_helpers import find_in_order, run_21x400, wait_until
 
+from trackside.audio import CueListener, cue_batches
 from trackside.audio.backends import Backend, SystemBackend
 from trackside.audio.child import ChildBackend
 from trackside.audio.clips import ClipBank
 from trackside.audio.native import MiniaudioBackend
 from trackside.audio.players import ChainPlayer
-from trackside.core.plan import Plan
+from trackside.core.clock import MonotonicClock
+from trackside.core.events import ActionKind, Event, Phase
+from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.session import Session
+from trackside.runner import Runner
 
 pytestmark = pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
 
@@ -106,3 +112,35 @@ def test_volume_reaches_the_card(alsa_capture: Path) -> None:
 def player_reached(player: ChainPlayer, count: int) -> Callable[[], bool]:
     """A test for ``wait_until``: the player has played ``count`` batches."""
     return lambda: player.played == count
+
+
+def test_a_live_session_on_the_real_clock_sounds_every_cue_on_time(alsa_capture: Path) -> None:
+    """The runner, the listener and the player together, with due times on the monotonic clock."""
+    steps = []
+    for rep in (1, 2, 3):
+        steps.append(Step(StepKind.WORK, rep=rep))
+        if rep < 3:
+            steps.append(Step(StepKind.RECOVERY, min_s=0.2, max_s=0.6))
+    plan = Plan("3 short reps", tuple(steps))
+    bank = ClipBank()
+    player = chain_on("miniaudio", bank)
+    heard: list[tuple[str, ...]] = []
+    runner = Runner(Session(plan, countdown_s=1), MonotonicClock())
+    runner.listeners += [CueListener(player), lambda s, ev: heard.extend(cue_batches_of(s, ev))]
+    runner.act(ActionKind.START)
+    while not runner.session.finished:
+        time.sleep(0.02)
+        runner.tick()
+        if runner.session.running_phase is Phase.REP and runner.session.elapsed() > 0.3:
+            runner.act(ActionKind.MARK)
+    assert wait_until(lambda: player.played == len(heard))
+    player.close()
+    assert player.dropped_late == 0
+    clips = [bank.render(cues).pcm for cues in heard]
+    assert find_in_order(alsa_capture.read_bytes(), clips) == len(heard)
+    assert heard[-1] == ("tone_marked", "tone_done", "say_done")
+
+
+def cue_batches_of(session: Session, events: tuple[Event, ...]) -> list[tuple[str, ...]]:
+    """The cue batches a listener hears for ``events``."""
+    return [batch.cues for batch in cue_batches(events, session.plan)]
