@@ -136,7 +136,7 @@ class SystemBackend(Backend):
         try:
             code = child.wait(timeout=self._kill_after)
         except subprocess.TimeoutExpired:
-            _kill(child)
+            kill_process(child)
             return f"still running after {self._kill_after:g} s: killed"
         finally:
             with self._lock:
@@ -150,15 +150,19 @@ class SystemBackend(Backend):
         with self._lock:
             child = self._child
         if child is not None:
-            _kill(child)
+            kill_process(child)
 
 
-def _kill(child: subprocess.Popen[bytes]) -> None:
-    """Kill the child's whole session (a shell wrapper's own children too), then reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        child.wait(timeout=1.0)
+def kill_process(child: subprocess.Popen[bytes], wait: bool = True) -> None:
+    """Kill a player process and, on POSIX, its whole session (a wrapper's own children too)."""
+    with contextlib.suppress(OSError):
+        if sys.platform == "win32":
+            child.kill()
+        else:
+            os.killpg(child.pid, signal.SIGKILL)
+    if wait:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=1.0)
 
 
 class WinsoundBackend(Backend):

@@ -22,7 +22,7 @@ import sys
 import threading
 from typing import IO
 
-from trackside.audio.backends import Backend, BackendFailed, Started
+from trackside.audio.backends import Backend, BackendFailed, Started, kill_process
 from trackside.audio.clips import Clip
 from trackside.audio.native import MiniaudioBackend, miniaudio_backend_names
 
@@ -105,8 +105,7 @@ class ChildBackend(Backend):
             self._stopped = True
             child = self._child
         if child is not None and child.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(child.pid, signal.SIGKILL)
+            kill_process(child, wait=False)  # the lane reading its replies reaps it
 
     def close(self) -> None:
         self.stop()

@@ -221,7 +221,8 @@ class ChainPlayer:
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._worker = threading.Thread(target=self._run, name="trackside-audio", daemon=True)
         self._worker.start()
-        atexit.register(self.close)  # an open device at exit would hang the process
+        # At exit: no device left open (it can hang the process), no player process left behind.
+        atexit.register(self.close)
 
     # -- the app's side: every call returns at once ------------------------------------------
 
@@ -291,7 +292,10 @@ class ChainPlayer:
             request = self._queue.get()
             if request is None or self._closed:
                 return
-            played_by = self._serve(request)
+            try:
+                played_by = self._serve(request)
+            except Exception as error:  # a bug here must not silence the rest of the session
+                played_by = f"failed: {type(error).__name__}: {error}"
             if request.check is not None:
                 request.check.set_result(played_by)
 
