@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import signal
@@ -136,6 +137,7 @@ def hung_pulse_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 
 @pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
+@pytest.mark.skipif(ctypes.util.find_library("pulse") is None, reason="needs libpulse0")
 @pytest.mark.parametrize("where", ["child", "in-process"])
 def test_a_hung_sound_server_never_blocks_and_aplay_plays_the_cue(
     where: str, alsa_capture: Path, hung_pulse_server: Path, bank: ClipBank
