@@ -11,15 +11,8 @@ import pytest
 from history_support import PLAN, WALL0, new_session, read_only_folder
 
 from trackside.core.events import Action, ActionKind
-from trackside.history.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    HistoryError,
-    HistoryStore,
-    Status,
-    migrate,
-    user_version,
-)
+from trackside.history.sqlfile import MIGRATIONS, SCHEMA_VERSION, migrate, user_version
+from trackside.history.store import HistoryError, HistoryStore, Status
 
 START = Action(ActionKind.START, 100.0)
 MARK = Action(ActionKind.MARK, 172.5)

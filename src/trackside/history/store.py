@@ -1,20 +1,16 @@
-"""The history file: SQLite with ``PRAGMA user_version`` migrations, WAL and ``synchronous=FULL``.
+"""The history store: sessions and their actions in SQLite (WAL, ``synchronous=FULL``).
 
 Nothing is opened at import or construction: :meth:`HistoryStore.open` (or the first read or
-write) opens the file, checks it, and migrates it. A file that is not a database or is damaged is
-moved aside (``history.db.corrupt-<timestamp>``, with its ``-wal``/``-shm`` files) and a new one
-is started; it is never deleted or written over. Every other problem (locked, read-only, a newer
-schema, a full disk) is a :class:`HistoryError` whose text is one line a runner can read.
+write) opens the file through :func:`~trackside.history.sqlfile.open_history`, which checks and
+migrates it and moves a damaged file aside, never deleting or writing over it. Every problem
+(locked, read-only, a newer schema, a full disk) is a :class:`HistoryError` whose text is one
+line a runner can read.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
 import threading
-import time
-import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,50 +21,8 @@ from typing import Any
 from trackside.core.events import Action, ActionKind
 from trackside.core.plan import Plan
 from trackside.history.planjson import PlanFormatError, plan_from_json, plan_to_json
-
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            preset_id TEXT NOT NULL,
-            preset_name TEXT NOT NULL,
-            plan_json TEXT NOT NULL,
-            countdown_s INTEGER NOT NULL,
-            exertion INTEGER,
-            started_wall REAL NOT NULL,
-            status TEXT NOT NULL DEFAULT 'running'
-                CHECK (status IN ('running', 'completed', 'ended-early', 'discarded')),
-            ended_at REAL,
-            rating INTEGER CHECK (rating BETWEEN 1 AND 10),
-            note TEXT
-        )""",
-        """CREATE TABLE actions (
-            session_id INTEGER NOT NULL REFERENCES sessions (id),
-            seq INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            at REAL NOT NULL,
-            wall REAL NOT NULL,
-            PRIMARY KEY (session_id, seq)
-        ) WITHOUT ROWID""",
-        "CREATE INDEX sessions_by_preset ON sessions (preset_id, started_wall)",
-    ),
-)
-"""Schema migrations in order: the database's ``user_version`` is how many have been applied."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
-
-# Primary SQLite result codes (the low byte of the extended code).
-_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
-_SIDECARS = ("-wal", "-shm", "-journal")
-_HEADER = b"SQLite format 3\x00"
-
-
-class HistoryError(Exception):
-    """The history cannot be read or written. ``str()`` is one line a runner can read."""
-
-
-class _Damaged(Exception):
-    """The file is not a database, or a damaged one: it goes aside."""
+from trackside.history.sqlfile import HistoryError as HistoryError  # part of this API
+from trackside.history.sqlfile import describe, open_history, rollback
 
 
 class Status(StrEnum):
@@ -147,41 +101,10 @@ class HistoryStore:
         with self._lock:
             if self._conn is not None:
                 return
-            try:
-                self._conn = self._open_checked()
-            except _Damaged as damaged:
-                aside = self._move_aside(str(damaged))
-                self.notice = (
-                    f"history file {self.path} was damaged ({damaged}); moved it to {aside.name} "
-                    "and started a new one"
-                )
-                self._conn = self._open_checked()
-            except HistoryError:
-                if not self._on_read_only_disk():
-                    raise
-                self._conn = self._open_read_only()
-                self.read_only = True
-
-    def _on_read_only_disk(self) -> bool:
-        # SQLite cannot open a WAL file where it cannot create the -shm beside it; a folder
-        # nobody may write to (a read-only disk) is then still worth reading.
-        return self.path.is_file() and not os.access(self.path.parent, os.W_OK)
-
-    def _open_read_only(self) -> sqlite3.Connection:
-        """Open for reading only, without the -shm; never moves anything aside."""
-        for mode in ("ro", "immutable"):
-            try:
-                conn = sqlite3.connect(self._uri(mode), uri=True, check_same_thread=False)
-            except sqlite3.Error:
-                continue
-            try:
-                _check(conn)
-                if user_version(conn) == SCHEMA_VERSION:
-                    return conn
-            except (sqlite3.Error, _Damaged):
-                pass
-            conn.close()
-        raise HistoryError(f"history file {self.path} is on a read-only disk and cannot be read")
+            opened = open_history(self.path, self.busy_timeout_s)
+            self._conn, self.read_only = opened.conn, opened.read_only
+            if opened.notice is not None:
+                self.notice = opened.notice
 
     def close(self) -> None:
         """Close the connection (the next use opens it again)."""
@@ -201,83 +124,6 @@ class HistoryStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    def _open_checked(self) -> sqlite3.Connection:
-        self._check_file()
-        try:
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self.busy_timeout_s,
-                isolation_level=None,  # explicit BEGIN/COMMIT: each write is one transaction
-                check_same_thread=False,  # a worker thread may read while the app records
-            )
-        except sqlite3.Error as error:
-            raise self._error(error) from error
-        try:
-            _prepare(conn, self.path)
-        except sqlite3.Error as error:
-            conn.close()
-            raise self._error(error) from error
-        except BaseException:  # HistoryError: close, then let it through
-            conn.close()
-            raise
-        return conn
-
-    def _check_file(self) -> None:
-        """Raise :class:`_Damaged` for a file that is not a sound SQLite database.
-
-        The check reads the header itself and then runs ``quick_check`` on a read-only
-        connection: a read-write connection to a damaged file would checkpoint its WAL into it,
-        or delete the WAL, when it closed, and the file must go aside exactly as it was.
-        """
-        try:
-            with open(self.path, "rb") as handle:
-                header = handle.read(len(_HEADER))
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            raise HistoryError(f"cannot read history file {self.path}: {error.strerror}") from None
-        if not header:
-            return  # an empty file is an empty database
-        if header != _HEADER:
-            raise _Damaged("not an SQLite database")
-        try:
-            conn = sqlite3.connect(self._uri("ro"), uri=True, timeout=self.busy_timeout_s)
-        except sqlite3.Error as error:
-            raise self._error(error) from error
-        try:
-            _check(conn)
-        except sqlite3.Error as error:
-            if _code(error) in (_CORRUPT, _NOTADB):
-                raise _Damaged(str(error)) from error
-            raise self._error(error) from error
-        finally:
-            conn.close()
-
-    def _uri(self, mode: str) -> str:
-        path = urllib.parse.quote(str(self.path.resolve()))
-        return f"file:{path}?immutable=1" if mode == "immutable" else f"file:{path}?mode={mode}"
-
-    def _move_aside(self, why: str) -> Path:
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        counter = 1
-        while any(Path(f"{aside}{suffix}").exists() for suffix in ("", *_SIDECARS)):
-            counter += 1
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
-        try:
-            self.path.rename(aside)
-            # A stale WAL left beside a new database would be replayed into it: move it too.
-            for suffix in _SIDECARS:
-                sidecar = Path(f"{self.path}{suffix}")
-                if sidecar.exists():
-                    sidecar.rename(f"{aside}{suffix}")
-        except OSError as error:
-            raise HistoryError(
-                f"history file {self.path} is damaged ({why}) and could not be moved aside: "
-                f"{error.strerror}; it was left as it is"
-            ) from error
-        return aside
 
     def _connection(self) -> sqlite3.Connection:
         self.open()
@@ -324,7 +170,7 @@ class HistoryStore:
                 )
                 conn.execute("COMMIT")
             except sqlite3.Error as error:
-                _rollback(conn)
+                rollback(conn)
                 raise self._error(error) from error
             return session_id
 
@@ -428,49 +274,6 @@ class HistoryStore:
         )
 
 
-def _check(conn: sqlite3.Connection) -> None:
-    """Raise :class:`_Damaged` for a damaged file (SQLite errors for one it cannot read)."""
-    result = conn.execute("PRAGMA quick_check").fetchall()
-    if result != [("ok",)]:
-        raise _Damaged(f"integrity check failed: {result[0][0]}")
-
-
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
-    """Per-connection settings, then the migrations this file has not had yet."""
-    conn.execute("PRAGMA foreign_keys = ON")
-    # FULL: in WAL mode each commit syncs the log, so a commit that returned survives power loss.
-    conn.execute("PRAGMA synchronous = FULL")
-    version = user_version(conn)
-    if version > SCHEMA_VERSION:
-        raise HistoryError(
-            f"history file {path} was written by a newer trackside (schema {version}, this "
-            f"one knows {SCHEMA_VERSION}); it was left untouched"
-        )
-    # Only switch when needed: a read-only file already in WAL mode can still be read.
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
-    migrate(conn)
-
-
-def user_version(conn: sqlite3.Connection) -> int:
-    """The schema version stored in the file."""
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
-    """Apply the migrations the file has not had, each in its own transaction with its version."""
-    for number in range(user_version(conn) + 1, len(migrations) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in migrations[number - 1]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            _rollback(conn)
-            raise
-
-
 def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: float) -> int:
     cursor = conn.execute(
         "INSERT INTO sessions (preset_id, preset_name, plan_json, countdown_s, exertion, "
@@ -486,35 +289,3 @@ def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: flo
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    if conn.in_transaction:
-        with contextlib.suppress(sqlite3.Error):  # the failed transaction is gone either way
-            conn.execute("ROLLBACK")
-
-
-def _code(error: sqlite3.Error) -> int:
-    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
-
-
-def describe(error: sqlite3.Error, path: Path) -> str:
-    """One line that says what is wrong with the history file."""
-    code = _code(error)
-    if code in (_BUSY, _LOCKED):
-        return f"history file {path} is locked by another program"
-    if code == _READONLY:
-        return f"history file {path} is read-only"
-    if code == _CANTOPEN:
-        if not path.parent.is_dir():
-            return f"cannot open history file {path}: its folder does not exist"
-        if not os.access(path.parent, os.W_OK):
-            return f"cannot open history file {path}: its folder is read-only"
-        return f"cannot open history file {path}: no permission"
-    if code == _FULL:
-        return f"disk full: cannot write history file {path}"
-    if code in (_CORRUPT, _NOTADB):
-        return f"history file {path} is damaged ({error})"
-    if code == _IOERR:
-        return f"disk error on history file {path} ({error})"
-    return f"history file {path}: {error}"

@@ -1,0 +1,276 @@
+"""Opening the history file safely, its schema and migrations, and one-line error messages.
+
+:func:`open_history` checks a file before SQLite writes to it: a header that is not SQLite's, or
+a failed ``quick_check`` on a read-only connection, means the file is damaged, and it is moved
+aside (``history.db.corrupt-<timestamp>`` with its ``-wal``/``-shm``) exactly as it was; then a
+new file is started. On a read-only disk the file is opened for reading only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            preset_id TEXT NOT NULL,
+            preset_name TEXT NOT NULL,
+            plan_json TEXT NOT NULL,
+            countdown_s INTEGER NOT NULL,
+            exertion INTEGER,
+            started_wall REAL NOT NULL,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'completed', 'ended-early', 'discarded')),
+            ended_at REAL,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 10),
+            note TEXT
+        )""",
+        """CREATE TABLE actions (
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            wall REAL NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX sessions_by_preset ON sessions (preset_id, started_wall)",
+    ),
+)
+"""Schema migrations in order: the database's ``user_version`` is how many have been applied."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Primary SQLite result codes (the low byte of the extended code).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_SIDECARS = ("-wal", "-shm", "-journal")
+_HEADER = b"SQLite format 3\x00"
+
+
+class HistoryError(Exception):
+    """The history cannot be read or written. ``str()`` is one line a runner can read."""
+
+
+class Damaged(Exception):
+    """The file is not a database, or a damaged one: it goes aside."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A connection to a checked, migrated history file, and what the runner should be told."""
+
+    conn: sqlite3.Connection
+    notice: str | None
+    """Set when a damaged file was moved aside."""
+    read_only: bool
+
+
+def open_history(path: Path, busy_timeout_s: float) -> Opened:
+    """Open, check and migrate the history file. Raises :class:`HistoryError`."""
+    opener = _Opener(path, busy_timeout_s)
+    try:
+        return Opened(opener.open_checked(), None, False)
+    except Damaged as damaged:
+        aside = opener.move_aside(str(damaged))
+        notice = (
+            f"history file {path} was damaged ({damaged}); moved it to {aside.name} "
+            "and started a new one"
+        )
+        return Opened(opener.open_checked(), notice, False)
+    except HistoryError:
+        if not opener.on_read_only_disk():
+            raise
+        return Opened(opener.open_read_only(), None, True)
+
+
+class _Opener:
+    """The steps of :func:`open_history` for one path."""
+
+    def __init__(self, path: Path, busy_timeout_s: float) -> None:
+        self.path = path
+        self.busy_timeout_s = busy_timeout_s
+
+    def _error(self, error: sqlite3.Error) -> HistoryError:
+        return HistoryError(describe(error, self.path))
+
+    def on_read_only_disk(self) -> bool:
+        # SQLite cannot open a WAL file where it cannot create the -shm beside it; a folder
+        # nobody may write to (a read-only disk) is then still worth reading.
+        return self.path.is_file() and not os.access(self.path.parent, os.W_OK)
+
+    def open_read_only(self) -> sqlite3.Connection:
+        """Open for reading only, without the -shm; never moves anything aside."""
+        for mode in ("ro", "immutable"):
+            try:
+                conn = sqlite3.connect(
+                    self._uri(mode), uri=True, isolation_level=None, check_same_thread=False
+                )
+            except sqlite3.Error:
+                continue
+            try:
+                check(conn)
+                if user_version(conn) == SCHEMA_VERSION:
+                    return conn
+            except (sqlite3.Error, Damaged):
+                pass
+            conn.close()
+        raise HistoryError(f"history file {self.path} is on a read-only disk and cannot be read")
+
+    def open_checked(self) -> sqlite3.Connection:
+        self._check_file()
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self.busy_timeout_s,
+                isolation_level=None,  # explicit BEGIN/COMMIT: each write is one transaction
+                check_same_thread=False,  # a worker thread may read while the app records
+            )
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+        try:
+            prepare(conn, self.path)
+        except sqlite3.Error as error:
+            conn.close()
+            raise self._error(error) from error
+        except BaseException:  # HistoryError: close, then let it through
+            conn.close()
+            raise
+        return conn
+
+    def _check_file(self) -> None:
+        """Raise :class:`Damaged` for a file that is not a sound SQLite database.
+
+        The check reads the header itself and then runs ``quick_check`` on a read-only
+        connection: a read-write connection to a damaged file would checkpoint its WAL into it,
+        or delete the WAL, when it closed, and the file must go aside exactly as it was.
+        """
+        try:
+            with open(self.path, "rb") as handle:
+                header = handle.read(len(_HEADER))
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise HistoryError(f"cannot read history file {self.path}: {error.strerror}") from None
+        if not header:
+            return  # an empty file is an empty database
+        if header != _HEADER:
+            raise Damaged("not an SQLite database")
+        try:
+            conn = sqlite3.connect(self._uri("ro"), uri=True, timeout=self.busy_timeout_s)
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+        try:
+            check(conn)
+        except sqlite3.Error as error:
+            if _code(error) in (_CORRUPT, _NOTADB):
+                raise Damaged(str(error)) from error
+            raise self._error(error) from error
+        finally:
+            conn.close()
+
+    def _uri(self, mode: str) -> str:
+        path = urllib.parse.quote(str(self.path.resolve()))
+        return f"file:{path}?immutable=1" if mode == "immutable" else f"file:{path}?mode={mode}"
+
+    def move_aside(self, why: str) -> Path:
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        counter = 1
+        while any(Path(f"{aside}{suffix}").exists() for suffix in ("", *_SIDECARS)):
+            counter += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
+        try:
+            self.path.rename(aside)
+            # A stale WAL left beside a new database would be replayed into it: move it too.
+            for suffix in _SIDECARS:
+                sidecar = Path(f"{self.path}{suffix}")
+                if sidecar.exists():
+                    sidecar.rename(f"{aside}{suffix}")
+        except OSError as error:
+            raise HistoryError(
+                f"history file {self.path} is damaged ({why}) and could not be moved aside: "
+                f"{error.strerror}; it was left as it is"
+            ) from error
+        return aside
+
+
+def check(conn: sqlite3.Connection) -> None:
+    """Raise :class:`Damaged` for a damaged file (SQLite errors for one it cannot read)."""
+    result = conn.execute("PRAGMA quick_check").fetchall()
+    if result != [("ok",)]:
+        raise Damaged(f"integrity check failed: {result[0][0]}")
+
+
+def prepare(conn: sqlite3.Connection, path: Path) -> None:
+    """Per-connection settings, then the migrations this file has not had yet."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: in WAL mode each commit syncs the log, so a commit that returned survives power loss.
+    conn.execute("PRAGMA synchronous = FULL")
+    version = user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise HistoryError(
+            f"history file {path} was written by a newer trackside (schema {version}, this "
+            f"one knows {SCHEMA_VERSION}); it was left untouched"
+        )
+    # Only switch when needed: a read-only file already in WAL mode can still be read.
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    migrate(conn)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version stored in the file."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
+    """Apply the migrations the file has not had, each in its own transaction with its version."""
+    for number in range(user_version(conn) + 1, len(migrations) + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migrations[number - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            rollback(conn)
+            raise
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # the failed transaction is gone either way
+            conn.execute("ROLLBACK")
+
+
+def _code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def describe(error: sqlite3.Error, path: Path) -> str:
+    """One line that says what is wrong with the history file."""
+    code = _code(error)
+    if code in (_BUSY, _LOCKED):
+        return f"history file {path} is locked by another program"
+    if code == _READONLY:
+        return f"history file {path} is read-only"
+    if code == _CANTOPEN:
+        if not path.parent.is_dir():
+            return f"cannot open history file {path}: its folder does not exist"
+        if not os.access(path.parent, os.W_OK):
+            return f"cannot open history file {path}: its folder is read-only"
+        return f"cannot open history file {path}: no permission"
+    if code == _FULL:
+        return f"disk full: cannot write history file {path}"
+    if code in (_CORRUPT, _NOTADB):
+        return f"history file {path} is damaged ({error})"
+    if code == _IOERR:
+        return f"disk error on history file {path} ({error})"
+    return f"history file {path}: {error}"
