@@ -17,7 +17,7 @@ from trackside.core.events import ActionKind
 from trackside.core.plan import Plan
 from trackside.history.resume import discard_unfinished, latest_unfinished, resume_session
 from trackside.history.store import HistoryStore, Status
-from trackside.history.views import detail, latest_id, list_sessions
+from trackside.history.views import compare, detail, latest_id, list_sessions
 from trackside.runner import Runner
 
 K = ActionKind
@@ -126,3 +126,11 @@ def test_wall_times_follow_each_process_across_a_resume(store: HistoryStore) -> 
     assert rep.duration_s == pytest.approx(160.0)
     assert rep.started_wall == pytest.approx(WALL0)
     assert rep.ended_wall == pytest.approx(WALL0 + 160.0)
+
+
+def test_the_comparison_keeps_the_latest_earlier_sessions(store: HistoryStore) -> None:
+    _three_weeks(store)
+    today = detail(store, 5).overview
+    comparison = compare(store, today, limit=1)
+    assert comparison is not None
+    assert [o.id for o in comparison.previous] == [3]

@@ -160,8 +160,11 @@ def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison
     """Today against the last ``limit`` earlier sessions of the same preset with a rep done."""
     if today.stats is None:
         return None
-    earlier = []
-    for stored in store.sessions(preset_id=today.preset_id):
+    earlier: list[Overview] = []
+    # Newest first, so only the sessions shown are replayed however long the history is.
+    for stored in reversed(store.sessions(preset_id=today.preset_id)):
+        if len(earlier) == limit:
+            break
         if stored.id == today.id or stored.started_wall > today.started_wall:
             continue
         line = overview(stored, finished_session(stored, store.actions(stored.id)))
@@ -169,7 +172,7 @@ def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison
             earlier.append(line)
     if not earlier:
         return None
-    return Comparison(today.stats, tuple(earlier[-limit:]))
+    return Comparison(today.stats, tuple(reversed(earlier)))
 
 
 def step_rows(session: Session, actions: Sequence[StoredAction]) -> list[StepRow]:
