@@ -44,7 +44,10 @@ def add_run_options(parser: argparse.ArgumentParser, default: object = None) -> 
     light theme); subparsers pass ``argparse.SUPPRESS`` so they do not overwrite those values.
     """
     parser.add_argument(
-        "--audio", metavar="NAME", default=default, help="audio player to use (or 'silent')"
+        "--audio",
+        metavar="NAME",
+        default=default,
+        help="sound player: auto, miniaudio, system, winsound, bell or silent",
     )
     parser.add_argument(
         "--countdown",

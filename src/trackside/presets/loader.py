@@ -82,12 +82,12 @@ def _read_text(path: Path, name: str) -> str:
         raise PresetError(
             [f"{name}: line {line}: not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8"]
         ) from None
-    if not text.strip():
-        raise PresetError([f"{name}: empty file ({_EMPTY_HINT})"])
     return text
 
 
 def _parse_toml(text: str, file: str) -> dict[str, Any]:
+    if not text.strip():
+        raise PresetError([f"{file}: empty file ({_EMPTY_HINT})"])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -102,11 +102,11 @@ def _toml_problem(message: str, text: str) -> str:
     match = _TOML_PLACE.search(message)
     reason = (message[: match.start()] if match else message).removesuffix(" (at end of document)")
     reason = reason[:1].lower() + reason[1:]
-    if match is None:
-        place = "end of file" if "end of document" in message else "syntax"
-        return f"{place}: invalid TOML ({reason})"
-    line_no, column = int(match[1]), int(match[2])
     lines = text.splitlines()
+    if match is None:
+        # tomllib reports some errors "at end of document": that is the last line.
+        return f"line {max(len(lines), 1)} (end of file): invalid TOML ({reason})"
+    line_no, column = int(match[1]), int(match[2])
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
     hint = ""
     if _BARE_DURATION.search(line):
