@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes.util
 import os
+import re
 import shutil
 import signal
 import socket
@@ -339,3 +340,14 @@ def test_a_dropped_player_process_is_ended_at_once(alsa_no_device: Path, bank: C
     assert reports[-1] == ("good", "miniaudio: ('failed to init device', -401)")
     assert wait_until(lambda: not Path(f"/proc/{child.pid}").exists(), timeout=2)
     player.close()
+
+
+def test_check_backend_names_the_problem_before_the_app_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert check_backend(None) == "auto"
+    assert check_backend(" Bell ") == "bell"
+    monkeypatch.setenv("PATH", "/nonexistent")
+    expected = "--audio system: no player program found (pw-play, paplay, aplay)"
+    with pytest.raises(AudioUnavailable, match=re.escape(expected)):
+        check_backend("system")
