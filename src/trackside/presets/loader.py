@@ -92,6 +92,9 @@ def _parse_toml(text: str, file: str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PresetError([f"{file}: {_toml_problem(str(error), text)}"]) from None
+    except RecursionError:
+        # tomllib recurses into nested arrays and tables; thousands deep is not a preset.
+        raise PresetError([f"{file}: invalid TOML (arrays or tables nested too deeply)"]) from None
     if not data:
         raise PresetError([f"{file}: nothing but comments ({_EMPTY_HINT})"])
     return data
