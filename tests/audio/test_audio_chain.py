@@ -351,3 +351,13 @@ def test_check_backend_names_the_problem_before_the_app_starts(
     expected = "--audio system: no player program found (pw-play, paplay, aplay)"
     with pytest.raises(AudioUnavailable, match=re.escape(expected)):
         check_backend("system")
+
+
+def test_a_player_still_running_past_its_limit_is_killed(bank: ClipBank) -> None:
+    stuck = SystemBackend(bank, [["sh", "-c", "sleep 30", "sh"]], kill_after=0.3)
+    good = FakeBackend("good")
+    player, reports = chain(stuck, good, bank=bank, max_late=5)
+    assert player.sound_check().result(timeout=10) == "good"
+    player.close()
+    assert reports[-1][0] == "good"
+    assert re.fullmatch(r"sh still running after [\d.]+ s: killed", reports[-1][1] or "")

@@ -110,7 +110,9 @@ class SystemBackend(Backend):
         last = "no player program left"
         while self._commands:
             command = self._commands[0]
-            problem = self._run([*command, str(path)], started)
+            # Every cue is far shorter than the limit; a longer clip (a test) gets its length.
+            limit = max(self._kill_after, clip.duration + 1.0)
+            problem = self._run([*command, str(path)], started, limit)
             if problem is None:
                 return
             if self._stopped.is_set():
@@ -119,7 +121,7 @@ class SystemBackend(Backend):
             last = f"{command[0]} {problem}"
         raise BackendFailed(last)
 
-    def _run(self, argv: list[str], started: Started) -> str | None:
+    def _run(self, argv: list[str], started: Started, limit: float) -> str | None:
         try:
             child = subprocess.Popen(
                 argv,
@@ -134,15 +136,15 @@ class SystemBackend(Backend):
             self._child = child
         started()
         try:
-            code = child.wait(timeout=self._kill_after)
+            code = child.wait(timeout=limit)
         except subprocess.TimeoutExpired:
             kill_process(child)
-            return f"still running after {self._kill_after:g} s: killed"
+            return f"still running after {limit:g} s: killed"
         finally:
             with self._lock:
                 self._child = None
         if code < 0:
-            return f"died of signal {signal.Signals(-code).name}"
+            return f"died of signal {signal_name(-code)}"
         return None if code == 0 else f"exited with status {code}"
 
     def stop(self) -> None:
@@ -151,6 +153,14 @@ class SystemBackend(Backend):
             child = self._child
         if child is not None:
             kill_process(child)
+
+
+def signal_name(number: int) -> str:
+    """``SIGSEGV`` for 11, or the number for a signal Python has no name for."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def kill_process(child: subprocess.Popen[bytes], wait: bool = True) -> None:

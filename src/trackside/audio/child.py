@@ -16,13 +16,12 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import signal
 import subprocess
 import sys
 import threading
 from typing import IO
 
-from trackside.audio.backends import Backend, BackendFailed, Started, kill_process
+from trackside.audio.backends import Backend, BackendFailed, Started, kill_process, signal_name
 from trackside.audio.clips import Clip
 from trackside.audio.native import MiniaudioBackend, miniaudio_backend_names
 
@@ -97,7 +96,7 @@ class ChildBackend(Backend):
         except subprocess.TimeoutExpired:
             return "miniaudio player process stopped answering"
         if code < 0:
-            return f"miniaudio player process died of signal {signal.Signals(-code).name}"
+            return f"miniaudio player process died of signal {signal_name(-code)}"
         return f"miniaudio player process exited with status {code}"
 
     def stop(self) -> None:
