@@ -59,6 +59,19 @@ def test_presets_lists_builtin_and_user_with_broken_flagged(
     assert str(home) in out
 
 
+def test_presets_with_a_config_folder_that_cannot_be_made(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker))  # mkdir under a file fails
+    code, out, err = run(capsys, "presets")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1].startswith("21x400m")
+    assert "cannot be created" in out
+    assert run(capsys, "show", "tabata")[0] == 0
+
+
 # -- show ------------------------------------------------------------------------------------
 
 

@@ -42,14 +42,16 @@ def register(commands: Commands) -> None:
 
 def list_presets(args: argparse.Namespace) -> int:
     """Print the library as a table, broken presets flagged with their problems."""
-    from trackside import paths
     from trackside.cli.render import library_table
-    from trackside.presets.loader import load_library
+    from trackside.presets.loader import load_library, user_presets_dir
 
-    user_dir = paths.user_presets_dir()
+    user_dir = user_presets_dir()
     entries = load_library(user_dir=user_dir)
     print("\n".join(library_table(entries)))
-    print(f"\nyour presets go in {user_dir}")
+    if user_dir is None:
+        print("\nyour presets folder cannot be created (is the config directory read-only?)")
+    else:
+        print(f"\nyour presets go in {user_dir}")
     return EXIT_OK
 
 

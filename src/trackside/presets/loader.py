@@ -146,10 +146,19 @@ def load_library(
     """Every built-in and user preset, broken ones included; a user preset wins over a
     built-in one with the same id. 21x400m comes first, then the rest by name."""
     builtin = builtin_dir if builtin_dir is not None else paths.builtin_presets_dir()
-    user = user_dir if user_dir is not None else paths.user_presets_dir()
+    user = user_dir if user_dir is not None else user_presets_dir()
     entries = {entry.id: entry for entry in _scan(builtin, "built-in")}
-    entries.update((entry.id, entry) for entry in _scan(user, "user"))
+    if user is not None:
+        entries.update((entry.id, entry) for entry in _scan(user, "user"))
     return sorted(entries.values(), key=_order)
+
+
+def user_presets_dir() -> Path | None:
+    """The user's preset folder, or None if it cannot be created (a read-only home)."""
+    try:
+        return paths.user_presets_dir()
+    except OSError:
+        return None
 
 
 def _order(entry: PresetEntry) -> tuple[bool, str, str]:
