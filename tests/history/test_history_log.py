@@ -162,3 +162,18 @@ def test_no_store_keeps_everything_in_memory() -> None:
     _run_two_reps(runner, process)
     assert _log(runner).unsaved == 4
     assert problems == []
+
+
+class _Broken(HistoryStore):
+    def append(self, *args: object, **kwargs: object) -> int:
+        raise RuntimeError("a bug in the store")
+
+
+def test_even_a_bug_in_the_store_does_not_stop_the_session(tmp_path: Path) -> None:
+    process = Process(1000.0, WALL0)
+    problems: list[str] = []
+    runner = _runner(_Broken(tmp_path / "history.db"), process, problems)
+    _run_two_reps(runner, process)
+    assert len(runner.session.records) == 3
+    assert len(problems) == 1
+    assert "unexpected RuntimeError('a bug in the store')" in problems[0]

@@ -109,6 +109,9 @@ class SessionLog:
             except HistoryError as error:
                 self._failed(str(error))
                 return False
+            except Exception as error:  # whatever it is, the log must never stop a session
+                self._failed(f"history file {self.store.path}: unexpected {error!r}")
+                return False
             if self.store.notice is not None:
                 self._report(self.store.notice)
             return True

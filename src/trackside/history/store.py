@@ -150,12 +150,14 @@ class HistoryStore:
         wall time. Returns the session id. Writing an action already stored is a no-op, so a
         retry after an uncertain failure cannot duplicate or fail.
         """
+        if session_id is None and not actions:
+            raise ValueError("a session is stored with its first action")
         with self._lock:
             conn = self._connection()
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 if session_id is None:
-                    session_id = _insert_session(conn, new, actions[0][1] if actions else 0.0)
+                    session_id = _insert_session(conn, new, actions[0][1])
                 conn.executemany(
                     "INSERT OR IGNORE INTO actions (session_id, seq, kind, at, wall) "
                     "VALUES (?, ?, ?, ?, ?)",
