@@ -122,7 +122,7 @@ class SessionScreen(Screen[None]):
         yield BigText(id="big")
         yield WindowBar(id="window")
         yield RepStrip(id="strip")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Show the session as it is, then sleep until something changes."""

@@ -14,11 +14,9 @@ from textual.widgets import DataTable, Footer, Static
 from trackside.core.events import Phase
 from trackside.core.session import Session
 from trackside.core.timefmt import split
-from trackside.summary import RepStats, Row, chart, rep_stats, rows, splits
+from trackside.summary import RepStats, Row, rep_stats, rows, splits
+from trackside.widgets.rep_chart import RepChart
 
-CHART_ROWS = 4
-WIDE_BARS_UP_TO = 25
-"""Up to this many reps each bar is drawn two cells wide (three with the gap)."""
 FLAG_WORDS = {
     "early": "started early (g)",
     "short": "shorter than the window",
@@ -45,14 +43,6 @@ def figures(stats: RepStats | None) -> str:
             f"Final    {split(stats.final)}  {abs(difference):.1f} s {faster} than the rest"
         )
     return "\n".join(lines)
-
-
-def wide_chart(times: list[float]) -> list[str]:
-    """The chart of rep times, each bar two cells wide with a gap when there are few reps."""
-    lines = chart(times, CHART_ROWS)
-    if len(times) > WIDE_BARS_UP_TO:
-        return lines
-    return [" ".join(cell * 2 for cell in line) for line in lines]
 
 
 def _row_cells(row: Row) -> tuple[str, str, str, str]:
@@ -93,7 +83,7 @@ class SummaryScreen(Screen[None]):
         with Horizontal(id="summary-top"):
             yield Static(figures(self.stats), id="figures", markup=False)
             with Vertical(id="chart-box"):
-                yield Static("\n".join(wide_chart(times)), id="chart", markup=False)
+                yield RepChart(tuple(times), id="chart")
                 yield Static("rep times: taller is slower", id="chart-label", markup=False)
         table: DataTable[str] = DataTable(id="steps", cursor_type="row", zebra_stripes=True)
         table.add_columns("step", "time", "", "note")
