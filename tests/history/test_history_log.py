@@ -12,7 +12,7 @@ from trackside.core.events import ActionKind
 from trackside.core.session import Session
 from trackside.history.log import RETRY_AFTER_S, SessionLog, start_log
 from trackside.history.store import HistoryStore, Status
-from trackside.runner import Runner
+from trackside.runner import ActionLog, Runner
 
 K = ActionKind
 
@@ -177,3 +177,8 @@ def test_even_a_bug_in_the_store_does_not_stop_the_session(tmp_path: Path) -> No
     assert len(runner.session.records) == 3
     assert len(problems) == 1
     assert "unexpected RuntimeError('a bug in the store')" in problems[0]
+
+
+def test_it_is_the_runners_action_log(store: HistoryStore) -> None:
+    log: ActionLog = start_log(store, PLAN, preset_id="3x400m", countdown_s=0)  # mypy checks it
+    assert isinstance(log, SessionLog)
