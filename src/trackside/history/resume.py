@@ -41,6 +41,7 @@ class OffsetClock:
         return cls(base, now - base.now())
 
     def now(self) -> float:
+        """The base clock's time plus the offset."""
         return self.base.now() + self.offset
 
 
@@ -77,6 +78,7 @@ class Unfinished:
 
     @property
     def id(self) -> int:
+        """The stored session's id."""
         return self.stored.id
 
     def describe(self) -> str:

@@ -101,6 +101,7 @@ class _Opener:
         return HistoryError(describe(error, self.path))
 
     def on_read_only_disk(self) -> bool:
+        """Whether the file exists in a folder this process cannot write to."""
         # SQLite cannot open a WAL file where it cannot create the -shm beside it; a folder
         # nobody may write to (a read-only disk) is then still worth reading.
         return self.path.is_file() and not os.access(self.path.parent, os.W_OK)
@@ -124,6 +125,7 @@ class _Opener:
         raise HistoryError(f"history file {self.path} is on a read-only disk and cannot be read")
 
     def open_checked(self) -> sqlite3.Connection:
+        """Check the file, then open it read-write, set it up and migrate it."""
         self._check_file()
         try:
             conn = sqlite3.connect(
@@ -180,6 +182,7 @@ class _Opener:
         return f"file:{path}?immutable=1" if mode == "immutable" else f"file:{path}?mode={mode}"
 
     def move_aside(self, why: str) -> Path:
+        """Rename the damaged file and its sidecars to ``<name>.corrupt-<timestamp>``."""
         stamp = time.strftime("%Y%m%dT%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         counter = 1
@@ -245,6 +248,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGR
 
 
 def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if any; a failure to do so changes nothing."""
     if conn.in_transaction:
         with contextlib.suppress(sqlite3.Error):  # the failed transaction is gone either way
             conn.execute("ROLLBACK")

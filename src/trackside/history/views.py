@@ -82,14 +82,17 @@ class Comparison:
 
     @property
     def previous_average(self) -> float | None:
+        """The mean of the earlier sessions' average reps."""
         return self._mean(lambda s: s.average)
 
     @property
     def previous_spread(self) -> float | None:
+        """The mean of the earlier sessions' spreads (slowest less fastest rep)."""
         return self._mean(lambda s: s.spread)
 
     @property
     def previous_final(self) -> float | None:
+        """The mean of the earlier sessions' final reps (those that ran one)."""
         return self._mean(lambda s: s.final)
 
     def chart_values(self) -> list[float]:
