@@ -102,8 +102,8 @@ class SessionLog:
                 if self._unsaved:
                     self._append(self.store)
                 if self._finish is not None and self.session_id is not None:
-                    status, ended_at, rating, note = self._finish
-                    self.store.set_status(self.session_id, status, ended_at)
+                    status, end, rating, note = self._finish
+                    self.store.set_status(self.session_id, status, end)
                     self.store.set_rating(self.session_id, rating, note)
                     self._finish = None
             except HistoryError as error:
