@@ -13,7 +13,7 @@ from textual.widgets import Static
 KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
 
 GUARD_RULE = (
-    "A rep faster than 60% of the world-record time for its distance (25.8 s for 400m)\n"
+    "A rep faster than 60% of the world-record time for its distance (25.8 s for 400m) "
     "is taken for a stray press: it is marked, and u takes it back."
 )
 

@@ -232,7 +232,7 @@ class SessionScreen(Screen[None]):
         self.query_one(BigText).text = shown.big
         bar = self.query_one(WindowBar)
         bar.window = shown.window
-        bar.display = shown.window is not None
+        bar.set_class(shown.window is None, "hidden")
         strip = self.query_one(RepStrip)
         strip.states = shown.strip
         strip.last_split = shown.last_split

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -80,17 +80,24 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary-head"):
             yield Static("Summary", id="summary-title")
             yield Static(f"{session.plan.name} · {how}", id="summary-what", markup=False)
-        with Horizontal(id="summary-top"):
-            yield Static(figures(self.stats), id="figures", markup=False)
-            with Vertical(id="chart-box"):
-                yield RepChart(tuple(times), id="chart")
-                yield Static("rep times: taller is slower", id="chart-label", markup=False)
-        table: DataTable[str] = DataTable(id="steps", cursor_type="row", zebra_stripes=True)
-        table.add_columns("step", "time", "", "note")
-        for row in self.rows:
-            table.add_row(*_row_cells(row))
-        yield table
+        with VerticalScroll(id="summary-body"):
+            with Horizontal(id="summary-top"):
+                yield Static(figures(self.stats), id="figures", markup=False)
+                with Vertical(id="chart-box"):
+                    yield RepChart(tuple(times), id="chart")
+                    yield Static("rep times: taller is slower", id="chart-label", markup=False)
+            # The table is read, not navigated: the body scrolls it with the figures.
+            table: DataTable[str] = DataTable(id="steps", zebra_stripes=True, show_cursor=False)
+            table.can_focus = False
+            table.add_columns("step", "time", "", "note")
+            for row in self.rows:
+                table.add_row(*_row_cells(row))
+            yield table
         yield Footer()
+
+    def on_mount(self) -> None:
+        """Arrow keys and Page Up/Down scroll the summary."""
+        self.query_one("#summary-body").focus()
 
     def action_close(self) -> None:
         """Leave the summary."""
