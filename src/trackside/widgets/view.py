@@ -127,13 +127,13 @@ def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str
     if session.paused:
         return "PAUSED"
     elapsed = session.elapsed(now)
-    if phase is Phase.REP:
-        if _shows_rep_clock(session, show_rep_clock):
-            return clock(elapsed)
-        return ALL_OUT if final else (effort_phrase(step) or "GO").upper()
     left = session.step_left(now)
+    if phase is Phase.REP and not _shows_rep_clock(session, show_rep_clock):
+        return ALL_OUT if final else (effort_phrase(step) or "GO").upper()
     if step.time_s is not None and left is not None:
-        return countdown(left)
+        return countdown(left)  # a fixed-length step counts down to its end
+    if phase is Phase.REP:
+        return clock(elapsed)
     if left is not None and left <= COUNTDOWN_PIPS:
         return str(math.ceil(left - 1e-9))
     return clock(elapsed)
@@ -146,9 +146,8 @@ def _sub(session: Session, now: float, classes: set[str]) -> str:
     if session.paused:
         return f"PAUSED at {clock(session.elapsed(now))}" + SEP + "p resumes"
     if session.running_phase is Phase.REP:
-        if "final" in classes:
-            return ALL_OUT + SEP + "SPACE at the finish"
-        return "SPACE at the finish"
+        finish = "ends by itself" if step.time_s is not None else "SPACE at the finish"
+        return _join(ALL_OUT if "final" in classes else None, finish)
     final_next = "FINAL REP NEXT" if "final-next" in classes else None
     left = session.step_left(now)
     if left is not None and left <= COUNTDOWN_PIPS and session.next_rep_index is not None:
@@ -158,7 +157,7 @@ def _sub(session: Session, now: float, classes: set[str]) -> str:
         return _join(final_next, "GO WHEN READY", closes)
     if step.min_s is not None:
         return _join(final_next, f"window opens at {clock(step.min_s)}")
-    return _join(final_next, "SPACE ends it" if left is None else None)
+    return _join(final_next, "SPACE ends it" if left is None else "ends by itself")
 
 
 def _classes(session: Session, now: float) -> set[str]:
