@@ -9,7 +9,9 @@ import pytest
 from trackside.core.events import ActionKind, EndReason
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.session import Session
+from trackside.screens.summary import figures
 from trackside.summary import (
+    RepStats,
     chart,
     implausible_below_s,
     implausibly_short,
@@ -123,3 +125,11 @@ def test_world_records_and_the_guard() -> None:
     assert not implausibly_short(400, 26.0)
     assert not implausibly_short(None, 1.0)
     assert implausible_below_s(100_000) is not None
+
+
+def test_figures_say_how_the_final_rep_compares() -> None:
+    stats = RepStats(3, (1, 60.0), (2, 62.0), 61.0, 2.0, final=61.0, rest_average=61.02)
+    assert "Final    1:01.0  level with the rest" in figures(stats)
+    faster = RepStats(3, (3, 58.0), (2, 62.0), 60.0, 4.0, final=58.0, rest_average=61.0)
+    assert "Final    58.0  3.0 s faster than the rest" in figures(faster)
+    assert figures(None) == "No rep was run to its end."

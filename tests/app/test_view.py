@@ -84,7 +84,8 @@ def test_render_big_scales_and_falls_back() -> None:
     assert len(small) == 5
     assert all(len(line) == 40 for line in small)
     assert sum(1 for line in large if line.strip()) > sum(1 for line in small if line.strip())
-    assert "2:30" in "".join(render_big("2:30", 20, 3))  # no room: plain text
+    assert render_big("2:30", 20, 3)[0].strip().startswith("▀▀█")  # the small font
+    assert "2:30" in "".join(render_big("2:30", 10, 2))  # no room at all: plain text
     assert render_big("2:30", 0, 0) == []
     words = render_big("3K EFFORT", 98, 24)
     assert sum(1 for line in words if line.strip()) > 8, "two lines when that is larger"

@@ -17,6 +17,8 @@ from trackside.core.timefmt import split
 from trackside.summary import RepStats, Row, rep_stats, rows, splits
 from trackside.widgets.rep_chart import RepChart
 
+NARROW = 70
+"""Below this many columns the chart goes under the figures."""
 FLAG_WORDS = {
     "early": "started early (g)",
     "short": "shorter than the window",
@@ -38,10 +40,12 @@ def figures(stats: RepStats | None) -> str:
     ]
     difference = stats.final_vs_rest
     if stats.final is not None and difference is not None:
-        faster = "faster" if difference < 0 else "slower"
-        lines.append(
-            f"Final    {split(stats.final)}  {abs(difference):.1f} s {faster} than the rest"
-        )
+        if abs(difference) < 0.05:
+            compared = "level with the rest"
+        else:
+            faster = "faster" if difference < 0 else "slower"
+            compared = f"{abs(difference):.1f} s {faster} than the rest"
+        lines.append(f"Final    {split(stats.final)}  {compared}")
     return "\n".join(lines)
 
 
@@ -94,6 +98,10 @@ class SummaryScreen(Screen[None]):
                 table.add_row(*_row_cells(row))
             yield table
         yield Footer()
+
+    def on_resize(self) -> None:
+        """On a narrow terminal the chart goes under the figures."""
+        self.set_class(self.size.width < NARROW, "narrow")
 
     def on_mount(self) -> None:
         """Arrow keys and Page Up/Down scroll the summary."""

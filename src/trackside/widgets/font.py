@@ -10,6 +10,7 @@ big clock grows with the terminal and falls back to plain text when there is no 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from itertools import combinations, pairwise
 
 _GLYPHS_SOURCE = {
@@ -57,11 +58,69 @@ _GLYPHS_SOURCE = {
     "Y": ("#...#", "#...#", ".#.#.", "..#..", "..#..", "..#..", "..#.."),
     "Z": ("#####", "....#", "...#.", "..#..", ".#...", "#....", "#####"),
 }
-GLYPH_ROWS = 7
-_GLYPHS = {
-    char: tuple(tuple(cell == "#" for cell in row) for row in rows)
-    for char, rows in _GLYPHS_SOURCE.items()
+_SMALL_SOURCE = {
+    "0": "###,#.#,#.#,#.#,###",
+    "1": ".#.,##.,.#.,.#.,###",
+    "2": "###,..#,###,#..,###",
+    "3": "###,..#,###,..#,###",
+    "4": "#.#,#.#,###,..#,..#",
+    "5": "###,#..,###,..#,###",
+    "6": "###,#..,###,#.#,###",
+    "7": "###,..#,..#,..#,..#",
+    "8": "###,#.#,###,#.#,###",
+    "9": "###,#.#,###,..#,###",
+    ":": ".,#,.,#,.",
+    ".": ".,.,.,.,#",
+    "-": "...,...,###,...,...",
+    "/": "..#,..#,.#.,#..,#..",
+    " ": "..,..,..,..,..",
+    "!": "#,#,#,.,#",
+    "?": "###,..#,.##,...,.#.",
+    "A": "###,#.#,###,#.#,#.#",
+    "B": "##.,#.#,##.,#.#,##.",
+    "C": "###,#..,#..,#..,###",
+    "D": "##.,#.#,#.#,#.#,##.",
+    "E": "###,#..,##.,#..,###",
+    "F": "###,#..,##.,#..,#..",
+    "G": "###,#..,#.#,#.#,###",
+    "H": "#.#,#.#,###,#.#,#.#",
+    "I": "###,.#.,.#.,.#.,###",
+    "J": "..#,..#,..#,#.#,###",
+    "K": "#.#,#.#,##.,#.#,#.#",
+    "L": "#..,#..,#..,#..,###",
+    "M": "#.#,###,###,#.#,#.#",
+    "N": "##.,#.#,#.#,#.#,#.#",
+    "O": "###,#.#,#.#,#.#,###",
+    "P": "###,#.#,###,#..,#..",
+    "Q": "###,#.#,#.#,###,..#",
+    "R": "###,#.#,##.,#.#,#.#",
+    "S": "###,#..,###,..#,###",
+    "T": "###,.#.,.#.,.#.,.#.",
+    "U": "#.#,#.#,#.#,#.#,###",
+    "V": "#.#,#.#,#.#,#.#,.#.",
+    "W": "#.#,#.#,###,###,#.#",
+    "X": "#.#,#.#,.#.,#.#,#.#",
+    "Y": "#.#,#.#,.#.,.#.,.#.",
+    "Z": "###,..#,.#.,#..,###",
 }
+"""A 3x5 font for terminals too small for the 5x7 one (rows separated by commas)."""
+
+Glyph = tuple[tuple[bool, ...], ...]
+Font = dict[str, Glyph]
+
+
+def _font(source: Mapping[str, Sequence[str]]) -> Font:
+    return {
+        char: tuple(tuple(cell == "#" for cell in row) for row in rows)
+        for char, rows in source.items()
+    }
+
+
+FONTS: tuple[Font, ...] = (
+    _font(_GLYPHS_SOURCE),
+    _font({char: tuple(rows.split(",")) for char, rows in _SMALL_SOURCE.items()}),
+)
+"""The fonts, largest first: the first one that fits is used."""
 _HALF = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 SMOOTH_SCALE = 2.0
 """Scales below this are rounded down to whole cells per pixel."""
@@ -69,15 +128,15 @@ MAX_STRETCH = 1.5
 """How much taller than wide a pixel may be drawn: tall digits read well, squat ones do not."""
 
 
-LINE_GAP = 2
+LINE_GAP = 1
 """Blank pixel rows between lines of big text."""
 
 
-def _line_bitmap(text: str) -> list[list[bool]]:
+def _line_bitmap(text: str, font: Font) -> list[list[bool]]:
     """One line of text as rows of pixels, one blank column between glyphs."""
-    rows: list[list[bool]] = [[] for _ in range(GLYPH_ROWS)]
+    rows: list[list[bool]] = [[] for _ in font[" "]]
     for position, char in enumerate(text.upper()):
-        glyph = _GLYPHS.get(char, _GLYPHS[" "])
+        glyph = font.get(char, font[" "])
         for row, pixels in zip(rows, glyph, strict=True):
             if position:
                 row.append(False)
@@ -85,9 +144,9 @@ def _line_bitmap(text: str) -> list[list[bool]]:
     return rows
 
 
-def _bitmap(lines: list[str]) -> list[list[bool]]:
+def _bitmap(lines: list[str], font: Font) -> list[list[bool]]:
     """Lines of text stacked and centred, ``LINE_GAP`` blank rows between them."""
-    blocks = [_line_bitmap(line) for line in lines]
+    blocks = [_line_bitmap(line, font) for line in lines]
     width = max(len(block[0]) for block in blocks)
     rows: list[list[bool]] = []
     for number, block in enumerate(blocks):
@@ -131,17 +190,20 @@ def big_layout(text: str, width: int, height: int) -> tuple[list[list[bool]], in
     half-rows it takes; None when there is no room for even one cell per pixel."""
     if not text.strip():
         return None
-    best: tuple[float, list[list[bool]], int, int] | None = None
-    for layout in _layouts(text):
-        bitmap = _bitmap(layout)
-        scales = _scales(bitmap, width, height)
-        if scales is None:
-            continue
-        scale_x, scale_y = scales
-        if best is None or scale_x > best[0] + 1e-9:
-            size = (math.floor(len(bitmap[0]) * scale_x), math.floor(len(bitmap) * scale_y))
-            best = (scale_x, bitmap, *size)
-    return None if best is None else best[1:]
+    for font in FONTS:
+        best: tuple[float, list[list[bool]], int, int] | None = None
+        for layout in _layouts(text):
+            bitmap = _bitmap(layout, font)
+            scales = _scales(bitmap, width, height)
+            if scales is None:
+                continue
+            scale_x, scale_y = scales
+            if best is None or scale_x > best[0] + 1e-9:
+                size = (math.floor(len(bitmap[0]) * scale_x), math.floor(len(bitmap) * scale_y))
+                best = (scale_x, bitmap, *size)
+        if best is not None:
+            return best[1:]
+    return None
 
 
 def render_big(text: str, width: int, height: int) -> list[str]:

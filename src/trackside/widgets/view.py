@@ -151,7 +151,8 @@ def _sub(session: Session, now: float, classes: set[str]) -> str:
     final_next = "FINAL REP NEXT" if "final-next" in classes else None
     left = session.step_left(now)
     if left is not None and left <= COUNTDOWN_PIPS and session.next_rep_index is not None:
-        return _join(final_next, f"NEXT REP STARTS IN {math.ceil(left - 1e-9)}")
+        go = "GO WHEN READY" if "window-open" in classes else None
+        return _join(final_next, go, f"NEXT REP STARTS IN {math.ceil(left - 1e-9)}")
     if "window-open" in classes:
         closes = f"starts by itself at {clock(step.max_s)}" if step.max_s else None
         return _join(final_next, "GO WHEN READY", closes)
