@@ -81,8 +81,10 @@ class TracksideApp(App[int]):
         listeners: Sequence[EventListener] = (),
         log_factory: LogFactory | None = None,
         audio: AudioControl | None = None,
+        resume: Runner | None = None,
     ) -> None:
-        """Build the app. With ``preset`` it opens on Ready, otherwise on the picker.
+        """Build the app. With ``resume`` it opens on that session (restored by the history),
+        with ``preset`` on Ready, otherwise on the picker.
 
         ``config_path`` is where changed settings are written (None: never written).
         ``listeners`` hear every event of every session (the audio); ``log_factory`` gives
@@ -97,7 +99,7 @@ class TracksideApp(App[int]):
         self.listeners = list(listeners)
         self.log_factory = log_factory
         self.audio = audio
-        self.runner: Runner | None = None
+        self.runner: Runner | None = resume
         """The runner of the session on screen, once one has started."""
         for theme in THEMES.values():
             self.register_theme(theme)
@@ -107,7 +109,9 @@ class TracksideApp(App[int]):
         """Apply the key remaps, remember theme changes, open the first screen."""
         self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.preset is not None:
+        if self.runner is not None:
+            self.show_session(self.runner)
+        elif self.preset is not None:
             self._show(ReadyScreen(self.preset))
         else:
             self._show(PickerScreen(self.library))
@@ -136,10 +140,21 @@ class TracksideApp(App[int]):
         log = self.log_factory(preset) if self.log_factory is not None else None
         runner = Runner(session, self.clock, log=log, listeners=self.listeners)
         runner.act(ActionKind.START)
+        self.show_session(runner)
+        return runner
+
+    def show_session(self, runner: Runner) -> None:
+        """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
         self.runner = runner
         show = self.settings.show_rep_clock
         self._show(SessionScreen(runner, show_rep_clock=show, audio=self.audio))
-        return runner
+
+    @on(SummaryScreen.UndoRequested)
+    def _undo_last_mark(self) -> None:
+        # The final mark was a stray press: take it back and carry on with the session.
+        if self.runner is not None and self.runner.check(ActionKind.UNDO) is None:
+            self.runner.act(ActionKind.UNDO)
+            self.show_session(self.runner)
 
     @on(ReadyScreen.Backed)
     @on(SummaryScreen.Closed)
@@ -151,7 +166,9 @@ class TracksideApp(App[int]):
 
     @on(SessionScreen.Finished)
     def _finished(self, message: SessionScreen.Finished) -> None:
-        self._show(SummaryScreen(message.session))
+        runner = self.runner
+        can_undo = runner is not None and runner.check(ActionKind.UNDO) is None
+        self._show(SummaryScreen(message.session, can_undo=can_undo))
 
     # -- settings -----------------------------------------------------------------------
 

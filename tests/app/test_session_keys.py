@@ -5,11 +5,17 @@ from __future__ import annotations
 from app_helpers import Rig, rig, shipped
 from textual.pilot import Pilot
 
-from trackside.core.events import Phase
+from trackside.app import TracksideApp
+from trackside.core.clock import FakeClock
+from trackside.core.events import ActionKind, Phase
+from trackside.core.session import Session
+from trackside.runner import Runner
 from trackside.screens.confirm import ConfirmScreen
 from trackside.screens.help import HelpScreen
+from trackside.screens.session import SessionScreen
 from trackside.screens.summary import SummaryScreen
 from trackside.settings import Settings
+from trackside.widgets.big_text import BigText
 
 
 async def into_rep_1(rig: Rig, pilot: Pilot[int]) -> None:
@@ -136,3 +142,59 @@ async def test_the_rep_clock_toggles_and_shows_the_running_time(run21: Rig) -> N
         await pilot.press("t")
         assert rig.big() == "3K EFFORT"
         assert rig.phase() is Phase.REP
+
+
+async def test_a_stray_final_mark_is_undone_from_the_summary() -> None:
+    rigged = rig(shipped("3x4x300m"), settings=Settings(countdown_s=0))
+    async with rigged.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space")
+        for _ in range(200):
+            if isinstance(rigged.app.screen, SummaryScreen):
+                break
+            step = rigged.session.step
+            assert step is not None
+            await rigged.advance(pilot, 60 if step.auto_end_s is None else 240)
+            if step.auto_end_s is None:
+                await pilot.press("space")
+        summary = rigged.app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert summary.can_undo
+        await pilot.press("u")
+        await pilot.pause()
+        assert rigged.phase() is Phase.REP
+        assert rigged.session.current_rep == 12
+        await rigged.advance(pilot, 5)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(rigged.app.screen, SummaryScreen)
+        assert rigged.session.splits()[-1] == (12, 65)
+
+
+async def test_no_undo_after_the_session_was_ended(run21: Rig) -> None:
+    rig = run21
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await into_rep_1(rig, pilot)
+        await pilot.press("q")
+        await pilot.press("y")
+        await pilot.pause()
+        summary = rig.app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert not summary.can_undo
+        await pilot.press("u")
+        assert rig.app.screen is summary
+
+
+async def test_a_resumed_session_opens_on_the_session_screen() -> None:
+    clock = FakeClock()
+    runner = Runner(Session(shipped("21x400m").to_plan(), 0), clock)
+    runner.act(ActionKind.START)
+    clock.advance(70)
+    runner.act(ActionKind.MARK)
+    clock.advance(40)
+    app = TracksideApp(clock=clock, resume=runner)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.runner is runner
+        assert screen.query_one(BigText).text == "0:40"

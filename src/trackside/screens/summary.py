@@ -63,6 +63,7 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Done", id="summary-done"),
+        Binding("u", "undo", "Undo last mark", id="summary-undo"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
@@ -70,9 +71,15 @@ class SummaryScreen(Screen[None]):
     class Closed(Message):
         """The runner is done reading the summary."""
 
-    def __init__(self, session: Session) -> None:
+    @dataclass
+    class UndoRequested(Message):
+        """The last mark was a stray press: take it back and go on with the session."""
+
+    def __init__(self, session: Session, *, can_undo: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.can_undo = can_undo
+        """Whether the session's last mark can still be taken back (not after an end)."""
         self.rows = rows(session.plan, session.records)
         self.stats = rep_stats(session.plan, session.records)
 
@@ -106,6 +113,14 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         """Arrow keys and Page Up/Down scroll the summary."""
         self.query_one("#summary-body").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Undo shows only when there is a mark to take back."""
+        return self.can_undo if action == "undo" else True
+
+    def action_undo(self) -> None:
+        """Take back the last mark and go back to the session."""
+        self.post_message(self.UndoRequested())
 
     def action_close(self) -> None:
         """Leave the summary."""
