@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
         rows = [
             f"{key_label(keys):>{width}}  {what:<10} [{ident}]" for keys, what, ident in self.keys
         ]
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield Static("Keys", id="title")
             yield Static("\n".join(rows), id="keys", markup=False)
             yield Static(GUARD_RULE, id="rule", markup=False)
