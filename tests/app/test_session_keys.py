@@ -198,3 +198,10 @@ async def test_a_resumed_session_opens_on_the_session_screen() -> None:
         assert isinstance(screen, SessionScreen)
         assert screen.runner is runner
         assert screen.query_one(BigText).text == "0:40"
+
+
+async def test_the_rep_clock_key_is_greyed_for_a_time_display_preset() -> None:
+    rigged = rig(shipped("3x4x300m"), settings=Settings(countdown_s=0))
+    async with rigged.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space")
+        assert rigged.screen.check_action("rep_clock", ()) is None

@@ -25,6 +25,7 @@ from trackside.core.events import (
     Phase,
     WindowNotOpen,
 )
+from trackside.core.plan import Display
 from trackside.core.session import LEGAL, Session
 from trackside.core.timefmt import split
 from trackside.runner import Runner
@@ -53,7 +54,7 @@ _KINDS = {
     "end": ActionKind.END,
 }
 
-_ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute")
+_ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute", "rep_clock")
 
 
 class AudioControl(Protocol):
@@ -253,6 +254,9 @@ class SessionScreen(Screen[None]):
             kind = _KINDS[action]
         elif action == "mute":
             return True if self.audio is not None else None
+        elif action == "rep_clock":
+            # A time-display preset always shows the rep clock: nothing to toggle.
+            return True if session.plan.display is Display.EFFORT else None
         else:
             return True
         if kind is ActionKind.MARK:
