@@ -2,7 +2,7 @@
 
 Prints the median time per action (apply, with the advance it implies) and per replay of the
 whole recorded session, against a baseline loop that only builds the same actions. Run:
-``python bench/engine.py``.
+``python -m bench.engine`` (``bench/run`` includes it).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from bench.common import Figure
 from trackside.core.events import Action, ActionKind
 from trackside.core.plan import Display, Plan, Step, StepKind
 from trackside.core.session import Session
@@ -67,6 +68,19 @@ def median_time(fn: object, *args: object) -> float:
         fn(*args)  # type: ignore[operator]
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def measure(quick: bool = False) -> list[Figure]:
+    """The engine's cost per action, against the loop that only builds the actions."""
+    plan = plan_21x400()
+    actions = script()
+    n = len(actions)
+    live = median_time(run_session, plan, actions) / n * 1e6
+    base = median_time(baseline, actions) / n * 1e6
+    session = run_session(plan, actions)
+    replay = median_time(Session.replay, plan, session.actions, actions[-1][1]) * 1e3
+    note = f"{n} actions, median of {RUNS} runs; replaying the whole session takes {replay:.2f} ms"
+    return [Figure("engine: apply, per action", live, "µs", base, "building actions", note=note)]
 
 
 def main() -> None:

@@ -1,0 +1,100 @@
+"""Display accuracy: how long after the true second boundary the clock shows the new second.
+
+trackside runs in tmux through ``bench/instrumented.py``, which logs the runner's actions with
+their recorded times (``time.monotonic``, shared with this process). Space starts rep 1 and a
+second Space starts the recovery; its recorded start plus n seconds is the n-th true boundary.
+Around each boundary the pane is read every millisecond through a tmux control client: a
+reference 30 ms before, then until the screen differs from it. The figure is the time from the
+boundary to the reply of the first read that shows the change (an upper bound, by at most one
+poll: about 1.3 ms). A change before the boundary would show as a negative delay.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import PYTHON, REPO, Figure, median, percentile, scratch_env
+from bench.tmuxpane import Tmux
+
+BUDGET_MS = 20.0
+LEAD_S = 0.03
+GIVE_UP_S = 0.5
+
+
+def recorded(log: Path, kind: str) -> list[float]:
+    """The recorded times of every ``kind`` action in the instrumented log."""
+    out = []
+    for line in log.read_text().splitlines():
+        parts = line.split()
+        if parts[:2] == ["action", kind]:
+            out.append(float(parts[2]))
+    return out
+
+
+def wait_until(when: float) -> None:
+    """Sleep until ``when`` on the monotonic clock."""
+    left = when - time.monotonic()
+    if left > 0:
+        time.sleep(left)
+
+
+def delay_after(tmux: Tmux, name: str, boundary: float) -> float | None:
+    """Seconds from ``boundary`` to the first read that shows a changed screen."""
+    wait_until(boundary - LEAD_S)
+    reference = tmux.capture(name)
+    while time.monotonic() < boundary + GIVE_UP_S:
+        screen = tmux.capture(name)
+        seen = time.monotonic()
+        if screen != reference:
+            return seen - boundary
+        time.sleep(0.001)
+    return None
+
+
+def measure(quick: bool = False) -> list[Figure]:
+    """Display delays over the first ``n`` seconds of a 21 x 400m recovery."""
+    seconds = 20 if quick else 150
+    delays: list[float] = []
+    missed = 0
+    with tempfile.TemporaryDirectory(prefix="bench-display-") as tmp, Tmux("display") as tmux:
+        root = Path(tmp)
+        log = root / "actions.log"
+        argv = [PYTHON, str(REPO / "bench" / "instrumented.py"), str(log)]
+        argv += ["run", "21x400m", "--countdown", "0"]
+        tmux.new("ts", argv, scratch_env(root))
+        tmux.wait_for("ts", lambda s: "Press SPACE to start" in s, 30, poll=0.05)
+        tmux.keys("ts", "Space")
+        tmux.wait_for("ts", lambda s: "REP 1/21" in s, 10, poll=0.01)
+        tmux.keys("ts", "Space")
+        tmux.wait_for("ts", lambda s: "RECOVERY" in s, 10, poll=0.01)
+        start = recorded(log, "mark")[-1]
+        for n in range(2, seconds + 2):  # second 1 may fall before the first read
+            delay = delay_after(tmux, "ts", start + n)
+            if delay is None:
+                missed += 1
+            else:
+                delays.append(delay * 1e3)
+    p99 = percentile(delays, 99)
+    note = (
+        f"{len(delays)} boundaries of one recovery; p50 {median(delays):.1f} ms, "
+        f"max {max(delays, default=float('nan')):.1f} ms, min {min(delays, default=0):.1f} ms"
+        + (f", {missed} never changed" if missed else "")
+    )
+    return [
+        Figure(
+            "display: new second shown, p99 after boundary",
+            p99,
+            "ms",
+            budget=f"p99 < {BUDGET_MS:g} ms",
+            passed=p99 < BUDGET_MS and not missed,
+            note=note,
+        )
+    ]
+
+
+if __name__ == "__main__":
+    from bench.common import table
+
+    print(table(measure(quick=True)))
