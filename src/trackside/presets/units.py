@@ -7,7 +7,6 @@ Pure parsing functions: each takes the value TOML produced and returns seconds o
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 
@@ -73,15 +72,17 @@ def parse_distance(value: object) -> Distance:
     text = value.strip()
     match = _DISTANCE.fullmatch(text.lower())
     if match is None:
-        raise ValueError(f'expected a distance like "400m", "1.5km" or "1mi", got {value!r}')
+        raise ValueError(
+            f'expected a distance like "400m", "1.5km" or "1mi", got {value_repr(value)}'
+        )
     unit = match["unit"]
     if unit not in _METRES_PER_UNIT:
-        raise ValueError(f"unknown unit {unit!r} (use m, km or mi)")
+        raise ValueError(f"unknown unit {value_repr(unit)} (use m, km or mi)")
     metres = float(match["number"]) * _METRES_PER_UNIT[unit]
-    if not math.isfinite(metres) or metres <= 0:
-        raise ValueError(f"must be above zero, got {value!r}")
-    if metres > MAX_DISTANCE_M:
-        raise ValueError(f"must be at most 100km, got {value!r}")
+    if metres <= 0:
+        raise ValueError(f"must be above zero, got {value_repr(value)}")
+    if not metres <= MAX_DISTANCE_M:  # a number too long for a float reads as infinity
+        raise ValueError(f"must be at most 100km, got {value_repr(value)}")
     return Distance(text, metres)
 
 
