@@ -1,0 +1,143 @@
+"""Helpers for the reliability suites (a unique module name: the test folders are not packages)."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trackside.app import TracksideApp
+from trackside.audio import CueListener, RecordingPlayer
+from trackside.core.clock import FakeClock
+from trackside.core.events import Action, ActionKind, EndReason, Phase
+from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.session import LEGAL, Session
+from trackside.presets.loader import PresetEntry
+from trackside.presets.models import Preset
+from trackside.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+BUILTIN = REPO / "presets"
+WALL0 = 1_780_000_000.0
+"""A wall-clock time in 2026 where the fake wall clocks start."""
+
+
+class Hang(Exception):
+    """Raised by :func:`deadline` when the code under test took too long."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`Hang` in the main thread if the block runs longer than ``seconds``."""
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise Hang(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def short_plan(reps: int = 4, window: tuple[float, float] = (60.0, 90.0)) -> Plan:
+    """``reps`` x 400m with a windowed jog between them and an all-out final rep."""
+    steps: list[Step] = []
+    for rep in range(1, reps + 1):
+        final = rep == reps
+        steps.append(Step(StepKind.WORK, 400.0, "400m", effort="3K", all_out=final, rep=rep))
+        if not final:
+            low, high = window
+            steps.append(Step(StepKind.RECOVERY, 400.0, "400m", min_s=low, max_s=high))
+    return Plan(f"{reps} x 400m", tuple(steps))
+
+
+@dataclass
+class ListLog:
+    """An action log that keeps what the runner recorded, in memory."""
+
+    actions: list[tuple[Action, float]] = field(default_factory=list)
+
+    def record(self, action: Action, wall: float) -> None:
+        self.actions.append((action, wall))
+
+
+@dataclass
+class Rig:
+    """The app around a fake clock, a recording player and an in-memory log."""
+
+    app: TracksideApp
+    clock: FakeClock
+    player: RecordingPlayer
+    logs: list[ListLog]
+
+
+def make_rig(
+    *, entries: list[PresetEntry] | None = None, preset: Preset | None = None, countdown_s: int = 3
+) -> Rig:
+    clock = FakeClock()
+    player = RecordingPlayer()
+    logs: list[ListLog] = []
+
+    def new_log(_preset: Preset) -> ListLog:
+        logs.append(ListLog())
+        return logs[-1]
+
+    app = TracksideApp(
+        clock=clock,
+        library=entries or [],
+        preset=preset,
+        settings=Settings(countdown_s=countdown_s),
+        listeners=[CueListener(player)],
+        log_factory=new_log,
+        audio=player,
+    )
+    return Rig(app, clock, player, logs)
+
+
+def check_invariants(session: Session, now: float | None = None) -> None:
+    """What must hold of any session, however it was driven. Raises AssertionError."""
+    plan = session.plan
+    state = session.state
+    # The fold is deterministic: replaying the recorded actions gives the same state.
+    replayed = Session.replay(plan, session.actions, None, session.countdown_s)
+    assert replayed.state == state, "replaying the recorded actions changed the session"
+    times = [action.at for action in session.actions]
+    assert times == sorted(times), "recorded actions go back in time"
+    if now is not None:
+        assert session.now <= now + 1e-9, "the session is ahead of its clock"
+    assert session.phase in LEGAL
+    records = session.records
+    assert [r.index for r in records] == list(range(len(records))), "steps run out of order"
+    for before, after in zip(records, records[1:], strict=False):
+        assert after.started == before.ended, "a gap or an overlap between steps"
+    for record in records:
+        step = plan.steps[record.index]
+        assert record.ended >= record.started
+        assert record.paused_s >= -1e-9
+        assert record.duration >= -1e-9
+        if step.auto_end_s is not None and record.reason is EndReason.AUTO:
+            assert abs(record.duration - step.auto_end_s) < 1e-6, "auto end off its time"
+        if step.min_s is not None and record.reason is EndReason.MARKED and not step.is_rep:
+            assert record.duration >= step.min_s - 1e-6, "a mark taken before the window"
+        if step.auto_end_s is not None:
+            assert record.duration <= step.auto_end_s + 1e-6, "a step ran past its maximum"
+    splits = session.splits()
+    assert len(splits) <= plan.total_reps
+    assert all(seconds >= 0 for _rep, seconds in splits)
+    if session.finished:
+        assert session.step is None
+    elif state.phase not in (Phase.READY, Phase.COUNTDOWN):
+        assert session.step is not None
+        assert len(records) == session.step_index
+        assert session.elapsed() >= 0
+        left = session.step_left()
+        assert left is None or left >= 0
+
+
+def kinds(actions: list[Action] | tuple[Action, ...]) -> list[ActionKind]:
+    return [action.kind for action in actions]
