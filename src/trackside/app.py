@@ -7,14 +7,20 @@ build it with a fake clock and a recording listener.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
+from trackside.audio.cues import CueListener
+from trackside.audio.players import BackendListener, CuePlayer
 from trackside.core.clock import Clock
 from trackside.core.events import ActionKind
 from trackside.core.session import Session
@@ -62,6 +68,31 @@ LIGHT = Theme(
 THEMES = {"trackside-dark": DARK, "trackside-light": LIGHT}
 LogFactory = Callable[[Preset], ActionLog | None]
 """Makes the action log of a new session (the history store), or None to keep no log."""
+AudioFactory = Callable[[Callable[[], None], BackendListener], CuePlayer]
+"""Makes the cue player, given the bell to ring and where to report the backend in use."""
+VOLUMES = (1.0, 0.75, 0.5, 0.25)
+"""The volumes the command palette offers."""
+FLASH_S = 0.3
+"""How long the screen flashes when a cue falls back to the terminal bell."""
+
+
+@dataclass
+class SoundChanged(Message):
+    """The audio thread switched backend (posted from that thread)."""
+
+    backend: str
+    reason: str | None
+
+
+class Rang(Message):
+    """A cue fell back to the bell: ring it and flash the screen (posted from the audio thread)."""
+
+
+@dataclass
+class SoundChecked(Message):
+    """A sound check finished: the backend that played it, or why it did not play."""
+
+    result: str
 
 
 class TracksideApp(App[int]):
@@ -81,6 +112,7 @@ class TracksideApp(App[int]):
         listeners: Sequence[EventListener] = (),
         log_factory: LogFactory | None = None,
         audio: AudioControl | None = None,
+        audio_factory: AudioFactory | None = None,
         resume: Runner | None = None,
     ) -> None:
         """Build the app. With ``resume`` it opens on that session (restored by the history),
@@ -88,7 +120,9 @@ class TracksideApp(App[int]):
 
         ``config_path`` is where changed settings are written (None: never written).
         ``listeners`` hear every event of every session (the audio); ``log_factory`` gives
-        each new session its action log (the history store).
+        each new session its action log (the history store). ``audio_factory`` makes the real
+        cue player once the app runs (it needs the app to ring the bell and show the backend);
+        tests pass ``audio`` (a recording player) instead.
         """
         super().__init__()
         self.clock = clock
@@ -99,6 +133,9 @@ class TracksideApp(App[int]):
         self.listeners = list(listeners)
         self.log_factory = log_factory
         self.audio = audio
+        self.audio_factory = audio_factory
+        self.player: CuePlayer | None = None
+        """The real cue player, made by ``audio_factory`` on mount and closed on exit."""
         self.runner: Runner | None = resume
         """The runner of the session on screen, once one has started."""
         for theme in THEMES.values():
@@ -109,6 +146,11 @@ class TracksideApp(App[int]):
         """Apply the key remaps, remember theme changes, open the first screen."""
         self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.audio_factory is not None:
+            self.player = self.audio_factory(self._ring_from_thread, self._sound_from_thread)
+            self.audio = self.player
+            # The player judges lateness on the monotonic clock, whatever the runner's clock.
+            self.listeners.append(CueListener(self.player, time.monotonic))
         if self.runner is not None:
             self.show_session(self.runner)
         elif self.preset is not None:
@@ -146,6 +188,8 @@ class TracksideApp(App[int]):
     def show_session(self, runner: Runner) -> None:
         """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
         self.runner = runner
+        # Every session the app shows is heard, a resumed one included.
+        runner.listeners += [heard for heard in self.listeners if heard not in runner.listeners]
         show = self.settings.show_rep_clock
         self._show(SessionScreen(runner, show_rep_clock=show, audio=self.audio))
 
@@ -169,6 +213,59 @@ class TracksideApp(App[int]):
         runner = self.runner
         can_undo = runner is not None and runner.check(ActionKind.UNDO) is None
         self._show(SummaryScreen(message.session, can_undo=can_undo))
+
+    # -- sound --------------------------------------------------------------------------
+
+    def _ring_from_thread(self) -> None:
+        self.post_message(Rang())
+
+    def _sound_from_thread(self, backend: str, reason: str | None) -> None:
+        self.post_message(SoundChanged(backend, reason))
+
+    @on(Rang)
+    def _ring(self) -> None:
+        self.bell()
+        self.screen.add_class("flash")
+        self.set_timer(FLASH_S, lambda: self.screen.remove_class("flash"))
+
+    @on(SoundChanged)
+    def _sound_changed(self, message: SoundChanged) -> None:
+        if isinstance(self.screen, SessionScreen):
+            self.screen.show_sound()
+        if message.backend in ("bell", "silent"):
+            why = f" ({message.reason})" if message.reason else ""
+            self.notify(
+                f"No sound device: cues fall back to the {message.backend}{why}",
+                severity="warning",
+                timeout=8,
+            )
+
+    def action_sound_check(self) -> None:
+        """Play a test cue and say which backend played it."""
+        if self.player is None:
+            self.notify("Sound check: no player (sound is off for this run)", severity="warning")
+            return
+
+        def done(future: Future[str]) -> None:
+            self.post_message(SoundChecked(future.result()))
+
+        self.player.sound_check().add_done_callback(done)
+
+    @on(SoundChecked)
+    def _sound_checked(self, message: SoundChecked) -> None:
+        self.notify(f"Sound check: {message.result}", title="Sound", timeout=6)
+
+    def set_volume(self, volume: float) -> None:
+        """Set the cue volume (0 to 1) and remember it."""
+        if self.player is not None:
+            self.player.set_volume(volume)
+        self.change_settings(volume=volume)
+        self.notify(f"Volume {round(volume * 100)}%")
+
+    def on_unmount(self) -> None:
+        """Close the player so no device or child process outlives the app."""
+        if self.player is not None:
+            self.player.close()
 
     # -- settings -----------------------------------------------------------------------
 
@@ -203,6 +300,14 @@ class TracksideApp(App[int]):
                 yield command
         yield SystemCommand("Theme: dark", "High contrast on black", self._set_dark)
         yield SystemCommand("Theme: light (sunshine)", "Black on white", self._set_light)
+        yield SystemCommand(
+            "Sound check", "Play a test cue and show the backend", self.action_sound_check
+        )
+        for volume in VOLUMES:
+            percent = round(volume * 100)
+            yield SystemCommand(
+                f"Volume: {percent}%", "Cue volume", lambda v=volume: self.set_volume(v)
+            )
 
     def _set_dark(self) -> None:
         self.theme = DARK.name

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from trackside import paths
-from trackside.app import TracksideApp
+from trackside.app import AudioFactory, TracksideApp
+from trackside.audio.factory import AudioUnavailable, check_backend, make_player
 from trackside.core.clock import MonotonicClock
 from trackside.presets.loader import PresetError, load_library, resolve
 from trackside.presets.models import Preset
@@ -46,12 +47,24 @@ def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
     return Settings.model_validate({**settings.model_dump(), **changes})
 
 
+def audio_factory(settings: Settings) -> AudioFactory:
+    """How the app makes its cue player once it runs (the backend was checked already)."""
+    return lambda bell, on_backend: make_player(
+        settings.audio_backend, settings.volume, bell=bell, on_backend=on_backend
+    )
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the app for ``args`` (``preset``, ``loaded_preset``, ``audio``, ``countdown``,
     ``theme``) and return the exit code."""
     config = paths.config_file()
     settings, writable = read_settings(config)
     settings = with_options(settings, args)
+    try:
+        check_backend(settings.audio_backend)
+    except AudioUnavailable as error:
+        print(f"trackside: {error}", file=sys.stderr)
+        return EXIT_USAGE
     preset: Preset | None = getattr(args, "loaded_preset", None)
     ref: str | None = getattr(args, "preset", None)
     library = []
@@ -69,6 +82,7 @@ def run_app(args: argparse.Namespace) -> int:
         preset=preset,
         settings=settings,
         config_path=writable,
+        audio_factory=audio_factory(settings),
     )
     app.run()
     return app.return_code or 0

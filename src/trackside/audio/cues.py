@@ -11,7 +11,7 @@ and an effort-display workout must not hear a time at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -151,15 +151,20 @@ class CueListener:
     """A runner listener that sounds the events of a session on a player.
 
     ``Runner(session, clock, listeners=[CueListener(player)])``: each batch is played with its
-    due time, which is on the runner's clock (``time.monotonic`` in the app).
+    due time. The engine's times are on the runner's clock; give ``player_clock`` (the clock the
+    player judges lateness by, ``time.monotonic`` for the real one) when the two differ, as for a
+    resumed session whose clock carries on from another process, and the due times are moved
+    onto it (the session has just been advanced to the runner's now).
     """
 
-    def __init__(self, player: CueSink) -> None:
+    def __init__(self, player: CueSink, player_clock: Callable[[], float] | None = None) -> None:
         self.player = player
+        self.player_clock = player_clock
 
     def __call__(self, session: Session, events: tuple[Event, ...]) -> None:
+        shift = 0.0 if self.player_clock is None else self.player_clock() - session.now
         for batch in cue_batches(events, session.plan):
-            self.player.play(batch.cues, batch.due)
+            self.player.play(batch.cues, batch.due + shift)
 
 
 def _next_is_rep(event: Event, plan: Plan) -> bool:

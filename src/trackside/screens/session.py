@@ -12,6 +12,7 @@ from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -46,6 +47,8 @@ STATE_CLASSES = frozenset(
     {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
 )
 """Every state class the screen may carry; the ``.tcss`` styles them."""
+DEGRADED_SOUND = frozenset({"bell", "silent"})
+"""Backends that cannot play the cues themselves: shown in the warning colour."""
 _KINDS = {
     "mark": ActionKind.MARK,
     "go_now": ActionKind.GO_NOW,
@@ -58,7 +61,10 @@ _ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute", "rep_clock
 
 
 class AudioControl(Protocol):
-    """What the screen needs of the cue player: its mute switch."""
+    """What the screen needs of the cue player: its mute switch and the backend in use."""
+
+    @property
+    def backend(self) -> str: ...
 
     @property
     def muted(self) -> bool: ...
@@ -122,12 +128,26 @@ class SessionScreen(Screen[None]):
         yield Static(id="sub", markup=False)
         yield BigText(id="big")
         yield WindowBar(id="window")
-        yield RepStrip(id="strip")
+        with Horizontal(id="bottom"):
+            yield RepStrip(id="strip")
+            yield Static(id="sound", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Show the session as it is, then sleep until something changes."""
+        self.show_sound()
         self.tick()
+
+    def show_sound(self) -> None:
+        """Show the sound backend in use (never silently degraded: bell and silent stand out)."""
+        label = self.query_one("#sound", Static)
+        if self.audio is None:
+            label.display = False
+            return
+        backend = self.audio.backend
+        muted = " (muted)" if self.audio.muted else ""
+        label.update(f"sound: {backend}{muted}")
+        label.set_class(backend in DEGRADED_SOUND or self.audio.muted, "degraded")
 
     def on_resize(self) -> None:
         """Drop the least needed lines on small terminals (the clock and headline stay)."""
@@ -301,6 +321,7 @@ class SessionScreen(Screen[None]):
             return
         self.audio.set_muted(not self.audio.muted)
         self._say("sound off: m turns it on" if self.audio.muted else "sound on")
+        self.show_sound()
 
     def action_end(self) -> None:
         """End the session, after asking: what was run is kept."""
