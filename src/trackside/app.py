@@ -19,14 +19,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
+from trackside.app_history import HistoryKeeper, HistoryNews, HistoryProblem
 from trackside.audio.cues import CueListener
 from trackside.audio.players import BackendListener, CuePlayer
 from trackside.core.clock import Clock
 from trackside.core.events import ActionKind
 from trackside.core.session import Session
+from trackside.history.log import SessionLog
+from trackside.history.resume import Unfinished
+from trackside.history.store import HistoryStore
+from trackside.history_link import NewLog, store_logs
 from trackside.presets.loader import PresetEntry
 from trackside.presets.models import Preset
 from trackside.runner import ActionLog, EventListener, Runner
+from trackside.screens.history import HistoryScreen
 from trackside.screens.picker import PickerScreen
 from trackside.screens.ready import ReadyScreen
 from trackside.screens.session import AudioControl, SessionScreen
@@ -66,7 +72,7 @@ LIGHT = Theme(
 """Black on white with deep colours: readable in sunshine."""
 
 THEMES = {"trackside-dark": DARK, "trackside-light": LIGHT}
-LogFactory = Callable[[Preset], ActionLog | None]
+LogFactory = Callable[[NewLog], ActionLog | None]
 """Makes the action log of a new session (the history store), or None to keep no log."""
 AudioFactory = Callable[[Callable[[], None], BackendListener], CuePlayer]
 """Makes the cue player, given the bell to ring and where to report the backend in use."""
@@ -107,6 +113,7 @@ class TracksideApp(App[int]):
         clock: Clock,
         library: Sequence[PresetEntry] = (),
         preset: Preset | None = None,
+        preset_id: str | None = None,
         settings: Settings | None = None,
         config_path: Path | None = None,
         listeners: Sequence[EventListener] = (),
@@ -114,24 +121,36 @@ class TracksideApp(App[int]):
         audio: AudioControl | None = None,
         audio_factory: AudioFactory | None = None,
         resume: Runner | None = None,
+        history: HistoryStore | None = None,
+        history_problem: str | None = None,
+        unfinished: Unfinished | None = None,
     ) -> None:
         """Build the app. With ``resume`` it opens on that session (restored by the history),
-        with ``preset`` on Ready, otherwise on the picker.
+        with ``preset`` on Ready, otherwise on the picker. ``preset_id`` is the preset's id
+        (its file stem): the history compares the sessions of one preset by it.
 
         ``config_path`` is where changed settings are written (None: never written).
         ``listeners`` hear every event of every session (the audio); ``log_factory`` gives
         each new session its action log (the history store). ``audio_factory`` makes the real
         cue player once the app runs (it needs the app to ring the bell and show the backend);
         tests pass ``audio`` (a recording player) instead.
+
+        ``history`` is the opened store (None when it cannot be used; ``history_problem`` then
+        says why, shown once); without a ``log_factory`` new sessions are logged to it.
+        ``unfinished`` is a session the last run left running: the app asks what to do with it.
         """
         super().__init__()
         self.clock = clock
         self.library = list(library)
         self.preset = preset
+        self.preset_id = preset_id
         self.settings = settings if settings is not None else Settings()
         self.config_path = config_path
         self.listeners = list(listeners)
-        self.log_factory = log_factory
+        self.history = HistoryKeeper(self, history)
+        self.log_factory = log_factory if log_factory is not None else self._default_logs(history)
+        self.history_problem = history_problem
+        self.unfinished = unfinished
         self.audio = audio
         self.audio_factory = audio_factory
         self.player: CuePlayer | None = None
@@ -154,9 +173,13 @@ class TracksideApp(App[int]):
         if self.runner is not None:
             self.show_session(self.runner)
         elif self.preset is not None:
-            self._show(ReadyScreen(self.preset))
+            self._show(ReadyScreen(self.preset, self.preset_id))
         else:
             self._show(PickerScreen(self.library))
+        if self.history_problem is not None:
+            self.history.tell(self.history_problem)
+        if self.unfinished is not None and self.runner is None:
+            self.history.ask(self.unfinished, self.clock, self.show_session)
 
     def _show(self, screen: Screen[None]) -> None:
         # One screen at a time over the default one: the flow only goes forward.
@@ -170,16 +193,20 @@ class TracksideApp(App[int]):
     @on(PickerScreen.Chosen)
     def _chosen(self, message: PickerScreen.Chosen) -> None:
         if message.entry.preset is not None:
-            self._show(ReadyScreen(message.entry.preset))
+            self._show(ReadyScreen(message.entry.preset, message.entry.id))
 
     @on(ReadyScreen.Started)
     def _started(self, message: ReadyScreen.Started) -> None:
-        self.start(message.preset)
+        self.start(message.preset, message.preset_id)
 
-    def start(self, preset: Preset) -> Runner:
-        """Start a session of ``preset`` now and show it."""
-        session = Session(preset.to_plan(), self.settings.countdown_s)
-        log = self.log_factory(preset) if self.log_factory is not None else None
+    def start(self, preset: Preset, preset_id: str | None = None) -> Runner:
+        """Start a session of ``preset`` (library id ``preset_id``) now and show it."""
+        countdown = self.settings.countdown_s
+        session = Session(preset.to_plan(), countdown)
+        log = None
+        if self.log_factory is not None:
+            new = NewLog(preset, preset_id or preset.name, countdown, self.history.tell)
+            log = self.log_factory(new)
         runner = Runner(session, self.clock, log=log, listeners=self.listeners)
         runner.act(ActionKind.START)
         self.show_session(runner)
@@ -188,6 +215,7 @@ class TracksideApp(App[int]):
     def show_session(self, runner: Runner) -> None:
         """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
         self.runner = runner
+        self.history.adopt(runner.log)
         # Every session the app shows is heard, a resumed one included.
         runner.listeners += [heard for heard in self.listeners if heard not in runner.listeners]
         show = self.settings.show_rep_clock
@@ -212,7 +240,42 @@ class TracksideApp(App[int]):
     def _finished(self, message: SessionScreen.Finished) -> None:
         runner = self.runner
         can_undo = runner is not None and runner.check(ActionKind.UNDO) is None
-        self._show(SummaryScreen(message.session, can_undo=can_undo))
+        log = runner.log if runner is not None else None
+        exertion = log.new.exertion if isinstance(log, SessionLog) else None
+        summary = SummaryScreen(message.session, can_undo=can_undo, exertion=exertion)
+        self._show(summary)
+        # The status goes on disk now, so leaving without a rating (or a crash) loses nothing.
+        self.history.finish(log, message.session, None, None, summary)
+        self.history.compare(log, message.session, summary)
+
+    @on(SummaryScreen.Rated)
+    def _rated(self, message: SummaryScreen.Rated) -> None:
+        runner = self.runner
+        if runner is not None:
+            rating, note = message.rating, message.note
+            self.history.finish(runner.log, runner.session, rating, note, self.screen)
+
+    # -- history ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _default_logs(store: HistoryStore | None) -> LogFactory | None:
+        return store_logs(store) if store is not None else None
+
+    @on(HistoryProblem)
+    def _history_problem(self, message: HistoryProblem) -> None:
+        if self.history.first_time(message.text):
+            self.notify(message.text, title="History", severity="warning", timeout=10)
+
+    @on(HistoryNews)
+    def _history_news(self, message: HistoryNews) -> None:
+        self.notify(message.text, title="History")
+
+    def action_history(self) -> None:
+        """Open the history screen (over whatever is shown; Escape comes back)."""
+        if self.history.store is None:
+            self.notify("No history this run: the history file cannot be used", severity="warning")
+        elif not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.history.store))
 
     # -- sound --------------------------------------------------------------------------
 
@@ -300,6 +363,7 @@ class TracksideApp(App[int]):
                 yield command
         yield SystemCommand("Theme: dark", "High contrast on black", self._set_dark)
         yield SystemCommand("Theme: light (sunshine)", "Black on white", self._set_light)
+        yield SystemCommand("History", "Past sessions, each step by step", self.action_history)
         yield SystemCommand(
             "Sound check", "Play a test cue and show the backend", self.action_sound_check
         )

@@ -1,21 +1,28 @@
 """``run_app(args)``: what ``trackside`` and ``trackside run PRESET`` call to start the app.
 
-It builds the pieces the app takes (library or preset, settings, the real clock) and runs it.
-Errors a runner can cause are one line on stderr and exit code 2, never a traceback.
+It builds the pieces the app takes (library or preset, settings, the real clock, the history
+store, opened once here before the event loop starts) and runs it. Errors a runner can cause are
+one line on stderr and exit code 2, never a traceback; a history that cannot be used is not one
+of them (the app says so once and runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from trackside import paths
 from trackside.app import AudioFactory, TracksideApp
 from trackside.audio.factory import AudioUnavailable, check_backend, make_player
-from trackside.core.clock import MonotonicClock
-from trackside.presets.loader import PresetError, load_library, resolve
+from trackside.core.clock import Clock, MonotonicClock
+from trackside.history.resume import Unfinished, latest_unfinished, resume_session
+from trackside.history.store import HistoryError, HistoryStore
+from trackside.history_link import find_unfinished, open_store, store_logs
+from trackside.presets.loader import PresetEntry, PresetError, load_library, resolve
 from trackside.presets.models import Preset
+from trackside.runner import Runner
 from trackside.settings import Settings, SettingsError, load_settings
 
 EXIT_USAGE = 2
@@ -54,35 +61,91 @@ def audio_factory(settings: Settings) -> AudioFactory:
     )
 
 
+def preset_id_of(ref: str) -> str:
+    """The id a preset named on the command line is stored under: its file stem."""
+    if ref.lower().endswith(".toml") or "/" in ref or os.sep in ref:
+        return Path(ref).stem
+    return ref
+
+
+def open_history() -> tuple[HistoryStore | None, str | None]:
+    """The history store, opened (None if it cannot be used), and a line to show if any."""
+    try:
+        path = paths.history_db()
+    except OSError as error:
+        return None, f"cannot reach the data folder ({error}): sessions are not saved"
+    return open_store(HistoryStore(path))
+
+
+def resumed_runner(store: HistoryStore | None, clock: Clock) -> Runner | str:
+    """``trackside resume``: the latest unfinished session's runner, or why there is none."""
+    if store is None:
+        return "no history to resume from"
+    try:
+        unfinished: Unfinished | None = latest_unfinished(store)
+    except HistoryError as error:
+        return str(error)
+    if unfinished is None:
+        return "no unfinished session to resume"
+    resumed = resume_session(store, unfinished, clock=clock)
+    return Runner(resumed.session, resumed.clock, log=resumed.log)
+
+
+def preset_or_library(args: argparse.Namespace) -> tuple[Preset | None, list[PresetEntry]]:
+    """The preset named by ``args`` (already loaded by ``launch``, or resolved here), or the
+    library for the picker. Raises PresetError."""
+    preset: Preset | None = getattr(args, "loaded_preset", None)
+    ref: str | None = getattr(args, "preset", None)
+    if preset is None and ref is not None:
+        preset = resolve(ref)
+    return preset, [] if preset is not None else load_library()
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the app for ``args`` (``preset``, ``loaded_preset``, ``audio``, ``countdown``,
-    ``theme``) and return the exit code."""
-    config = paths.config_file()
-    settings, writable = read_settings(config)
+    ``theme``, and ``resume_id`` from ``trackside resume``) and return the exit code."""
+    settings, writable = read_settings(paths.config_file())
     settings = with_options(settings, args)
     try:
         check_backend(settings.audio_backend)
+        preset, library = preset_or_library(args)
     except AudioUnavailable as error:
         print(f"trackside: {error}", file=sys.stderr)
         return EXIT_USAGE
-    preset: Preset | None = getattr(args, "loaded_preset", None)
-    ref: str | None = getattr(args, "preset", None)
-    library = []
-    if preset is None and ref is not None:
-        try:
-            preset = resolve(ref)
-        except PresetError as error:
-            print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
+    except PresetError as error:
+        print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
+        return EXIT_USAGE
+    clock = MonotonicClock()
+    store, problem = open_history()
+    resume: Runner | None = None
+    unfinished: Unfinished | None = None
+    if getattr(args, "resume_id", None) is not None:
+        found = resumed_runner(store, clock)
+        if isinstance(found, str):
+            print(f"trackside: {found}", file=sys.stderr)
             return EXIT_USAGE
-    if preset is None:
-        library = load_library()
+        resume = found
+    else:
+        unfinished, trouble = find_unfinished(store)
+        problem = problem or trouble
+    ref: str | None = getattr(args, "preset", None)
     app = TracksideApp(
-        clock=MonotonicClock(),
+        clock=clock,
         library=library,
         preset=preset,
+        preset_id=preset_id_of(ref) if ref is not None else None,
         settings=settings,
         config_path=writable,
+        log_factory=store_logs(store),
         audio_factory=audio_factory(settings),
+        resume=resume,
+        history=store,
+        history_problem=problem,
+        unfinished=unfinished,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
     return app.return_code or 0

@@ -103,6 +103,7 @@ class PickerScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "start", "Start", id="picker-start", show=True, priority=False),
+        Binding("h", "app.history", "History", id="picker-history"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 

@@ -29,14 +29,17 @@ class ReadyScreen(Screen[None]):
         """The runner pressed the start key."""
 
         preset: Preset
+        preset_id: str | None = None
+        """The preset's library id (file stem), if it came from the library or a file."""
 
     @dataclass
     class Backed(Message):
         """The runner went back (to the picker, or out)."""
 
-    def __init__(self, preset: Preset) -> None:
+    def __init__(self, preset: Preset, preset_id: str | None = None) -> None:
         super().__init__()
         self.preset = preset
+        self.preset_id = preset_id
 
     def compose(self) -> ComposeResult:
         """Name, what it is, and the key."""
@@ -51,7 +54,7 @@ class ReadyScreen(Screen[None]):
 
     def action_start(self) -> None:
         """Start the session."""
-        self.post_message(self.Started(self.preset))
+        self.post_message(self.Started(self.preset, self.preset_id))
 
     def action_back(self) -> None:
         """Go back without starting."""

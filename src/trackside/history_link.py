@@ -1,0 +1,105 @@
+"""The app's side of the history: the store opened once, the session logs, the queries it shows.
+
+Everything here may block on the SQLite file, so :func:`open_store` and :func:`find_unfinished`
+run before the event loop starts (in ``run_app``) and the queries run in worker threads. None of
+it raises: a history that cannot be used is a line to show the runner, and sessions run anyway.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trackside.core.session import Session
+from trackside.history.log import SessionLog, start_log
+from trackside.history.resume import Unfinished, latest_unfinished
+from trackside.history.store import HistoryError, HistoryStore, Status
+from trackside.history.views import Comparison, Overview, compare, list_sessions
+from trackside.history.views import overview as overview_of
+from trackside.presets.models import Preset
+from trackside.summary import rep_stats
+
+ProblemSink = Callable[[str], None]
+"""Where a history problem goes to be shown (must be safe to call from any thread)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewLog:
+    """What a log factory is told about a session about to start."""
+
+    preset: Preset
+    preset_id: str
+    """The library id (the file stem): sessions of the same preset are compared by it."""
+    countdown_s: int
+    on_problem: ProblemSink
+
+
+def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
+    """A log factory writing every new session to ``store`` (None: kept in memory only)."""
+
+    def make(new: NewLog) -> SessionLog:
+        preset = new.preset
+        return start_log(
+            store,
+            preset.to_plan(),
+            preset_id=new.preset_id,
+            countdown_s=new.countdown_s,
+            preset_name=preset.name,
+            exertion=preset.exertion,
+            on_problem=new.on_problem,
+        )
+
+    return make
+
+
+def open_store(store: HistoryStore) -> tuple[HistoryStore | None, str | None]:
+    """Open ``store``: it (or None if it cannot be used) and the line to show the runner, if any.
+
+    A store that cannot be opened is given up for this run: retrying on every key press
+    cannot help a folder in the way of the file, and the runner has been told.
+    """
+    try:
+        store.open()
+    except HistoryError as error:
+        return None, f"{error}: sessions run, but this run's are not saved"
+    # A read-only file is reported by the first session that cannot write to it.
+    return store, store.notice
+
+
+def find_unfinished(store: HistoryStore | None) -> tuple[Unfinished | None, str | None]:
+    """The newest session left running (or None), and a problem line if the search failed."""
+    if store is None:
+        return None, None
+    try:
+        return latest_unfinished(store), None
+    except HistoryError as error:
+        return None, f"cannot look for an unfinished session: {error}"
+
+
+def comparison_for(
+    store: HistoryStore, session_id: int | None, preset_id: str, session: Session
+) -> Comparison | None:
+    """Today's session against the earlier sessions of its preset. Raises HistoryError."""
+    if session_id is not None:
+        return compare(store, overview_of(store.session(session_id), session))
+    # Not on disk: the earlier sessions are all the stored ones of this preset.
+    today = Overview(
+        id=-1,
+        started_wall=time.time(),
+        preset_id=preset_id,
+        preset_name=session.plan.name,
+        status=Status.RUNNING,
+        reps_done=len(session.splits()),
+        reps_planned=session.plan.total_reps,
+        stats=rep_stats(session.plan, session.records),
+        exertion=None,
+        rating=None,
+        note=None,
+    )
+    return compare(store, today)
+
+
+def sessions_listed(store: HistoryStore) -> list[Overview]:
+    """The history screen's rows, newest first. Raises HistoryError."""
+    return list(reversed(list_sessions(store)))
