@@ -358,3 +358,29 @@ def test_trackside_resume_with_nothing_to_resume_is_one_line(
     args.resume_id = 1
     assert run_app(args) == 2
     assert capsys.readouterr().err == "trackside: no unfinished session to resume\n"
+
+
+async def test_the_summary_compares_with_earlier_sessions_of_the_preset(
+    store: HistoryStore, short: Preset
+) -> None:
+    left_running(store, short, recovery_s=8)  # reps of 20.0 and 21.0 before today
+    unfinished = latest_unfinished(store)
+    assert unfinished is not None
+    end_unfinished(store, unfinished)
+    rig = history_rig(store, short)
+    async with rig.app.run_test(size=(40, 12)) as pilot:
+        await run_reps(rig, pilot, 4, rep_s=19.0)  # 19, 20, 21, 22: average 20.5 again
+        await settle(pilot)
+        summary = rig.app.screen
+        assert isinstance(summary, SummaryScreen)
+        box = summary.query_one("#compare-box")
+        assert box.display
+        assert not box.has_class("hidden")
+        text = str(summary.query_one("#compare", Static).render())
+        assert "Against 1 earlier session of this preset" in text
+        assert "Average  20.5  before 20.5 (+0.0 s)" in text
+        assert summary.query_one("#compare-chart").times == (20.5, 20.5)  # type: ignore[attr-defined]
+        # At 40x12 the rating is on screen without scrolling, and the rest scrolls.
+        felt = summary.query_one("#felt")
+        assert felt.region.y < 12
+        assert summary.query_one("#summary-body").max_scroll_y > 0
