@@ -69,7 +69,7 @@ def preset_id_of(ref: str) -> str:
 
 
 def open_history() -> tuple[HistoryStore | None, str | None]:
-    """The history store, opened (None if it cannot be used), and a line to show if any."""
+    """The history store, opened (None without a data folder), and a line to show if any."""
     try:
         path = paths.history_db()
     except OSError as error:

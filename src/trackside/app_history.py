@@ -64,8 +64,12 @@ class HistoryKeeper:
         self.app.post_message(HistoryProblem(text))
 
     def first_time(self, text: str) -> bool:
-        """Whether ``text`` is news: each problem is shown once, however many logs meet it."""
-        if text in self._told:
+        """Whether ``text`` is news: each problem is shown once, however many logs meet it.
+
+        A log adds what it does about a problem (``...: this session is kept in memory``)
+        to the problem's own line, so a line that starts with one already shown is not news.
+        """
+        if any(text.startswith(told) for told in self._told):
             return False
         self._told.add(text)
         return True

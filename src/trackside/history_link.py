@@ -53,16 +53,16 @@ def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
     return make
 
 
-def open_store(store: HistoryStore) -> tuple[HistoryStore | None, str | None]:
-    """Open ``store``: it (or None if it cannot be used) and the line to show the runner, if any.
+def open_store(store: HistoryStore) -> tuple[HistoryStore, str | None]:
+    """Open ``store``: it, and the line to show the runner if something is wrong.
 
-    A store that cannot be opened is given up for this run: retrying on every key press
-    cannot help a folder in the way of the file, and the runner has been told.
+    A store that cannot be opened is kept all the same: each session's log tries it again
+    (every few seconds at most) and writes what it kept in memory once the file takes it.
     """
     try:
         store.open()
     except HistoryError as error:
-        return None, f"{error}: sessions run, but this run's are not saved"
+        return store, str(error)
     # A read-only file is reported by the first session that cannot write to it.
     return store, store.notice
 
