@@ -151,6 +151,8 @@ class TracksideApp(App[int]):
         self.log_factory = log_factory if log_factory is not None else self._default_logs(history)
         self.history_problem = history_problem
         self.unfinished = unfinished
+        self.preset_started = False
+        """Whether a session of ``preset`` has been started (or only a resumed one run)."""
         self.audio = audio
         self.audio_factory = audio_factory
         self.player: CuePlayer | None = None
@@ -208,6 +210,7 @@ class TracksideApp(App[int]):
             new = NewLog(preset, preset_id or preset.name, countdown, self.history.tell)
             log = self.log_factory(new)
         runner = Runner(session, self.clock, log=log, listeners=self.listeners)
+        self.preset_started = True
         runner.act(ActionKind.START)
         self.show_session(runner)
         return runner
@@ -230,11 +233,17 @@ class TracksideApp(App[int]):
 
     @on(ReadyScreen.Backed)
     @on(SummaryScreen.Closed)
-    def _back(self) -> None:
+    def _back(self, message: ReadyScreen.Backed | SummaryScreen.Closed) -> None:
         if self.library:
             self._show(PickerScreen(self.library))
+        elif self.preset is not None and self._preset_waits(message):
+            # `trackside run X` resumed another session first: X is still to be run.
+            self._show(ReadyScreen(self.preset, self.preset_id))
         else:
             self.exit(0)
+
+    def _preset_waits(self, message: Message) -> bool:
+        return isinstance(message, SummaryScreen.Closed) and not self.preset_started
 
     @on(SessionScreen.Finished)
     def _finished(self, message: SessionScreen.Finished) -> None:

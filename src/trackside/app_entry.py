@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from trackside import paths
@@ -91,6 +92,32 @@ def resumed_runner(store: HistoryStore | None, clock: Clock) -> Runner | str:
     return Runner(resumed.session, resumed.clock, log=resumed.log)
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryAtStart:
+    """What the app starts with from the history."""
+
+    store: HistoryStore | None
+    problem: str | None
+    """A line to show the runner once (the file cannot be used, or was moved aside)."""
+    resume: Runner | None = None
+    """``trackside resume``: the session to open on."""
+    unfinished: Unfinished | None = None
+    """A session left running, to ask about."""
+
+
+def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
+    """Open the history; for ``trackside resume`` the session to carry on (or why there is
+    none), otherwise any unfinished session to ask about."""
+    store, problem = open_history()
+    if resume:
+        found = resumed_runner(store, clock)
+        if isinstance(found, str):
+            return found
+        return HistoryAtStart(store, problem, resume=found)
+    unfinished, trouble = find_unfinished(store)
+    return HistoryAtStart(store, problem or trouble, unfinished=unfinished)
+
+
 def preset_or_library(args: argparse.Namespace) -> tuple[Preset | None, list[PresetEntry]]:
     """The preset named by ``args`` (already loaded by ``launch``, or resolved here), or the
     library for the picker. Raises PresetError."""
@@ -116,18 +143,11 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
         return EXIT_USAGE
     clock = MonotonicClock()
-    store, problem = open_history()
-    resume: Runner | None = None
-    unfinished: Unfinished | None = None
-    if getattr(args, "resume_id", None) is not None:
-        found = resumed_runner(store, clock)
-        if isinstance(found, str):
-            print(f"trackside: {found}", file=sys.stderr)
-            return EXIT_USAGE
-        resume = found
-    else:
-        unfinished, trouble = find_unfinished(store)
-        problem = problem or trouble
+    history = history_at_start(getattr(args, "resume_id", None) is not None, clock)
+    if isinstance(history, str):
+        print(f"trackside: {history}", file=sys.stderr)
+        return EXIT_USAGE
+    store = history.store
     ref: str | None = getattr(args, "preset", None)
     app = TracksideApp(
         clock=clock,
@@ -138,10 +158,10 @@ def run_app(args: argparse.Namespace) -> int:
         config_path=writable,
         log_factory=store_logs(store),
         audio_factory=audio_factory(settings),
-        resume=resume,
+        resume=history.resume,
         history=store,
-        history_problem=problem,
-        unfinished=unfinished,
+        history_problem=history.problem,
+        unfinished=history.unfinished,
     )
     try:
         app.run()

@@ -383,3 +383,22 @@ async def test_the_summary_compares_with_earlier_sessions_of_the_preset(
         felt = summary.query_one("#felt")
         assert felt.region.y < 12
         assert summary.query_one("#summary-body").max_scroll_y > 0
+
+
+async def test_run_preset_after_resuming_another_goes_on_to_ready(
+    store: HistoryStore, short: Preset
+) -> None:
+    left_running(store, short, recovery_s=8)
+    rig = history_rig(store, short, ask=True)
+    async with rig.app.run_test(size=(80, 24)) as pilot:
+        await answer_prompt(rig, pilot, "r")
+        for wait in (0, 20, 7, 20):  # rep 3, its recovery, rep 4
+            await rig.advance(pilot, wait)
+            await pilot.press("space")
+        assert isinstance(rig.app.screen, SummaryScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert rig.app.screen.__class__.__name__ == "ReadyScreen"
+    (stored,) = store.sessions()
+    assert stored.status is Status.COMPLETED
+    assert len(store.actions(stored.id)) == 8
