@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 Choice = Literal["resume", "end", "discard"]
 """What the runner chose to do with the unfinished session."""
@@ -23,7 +23,7 @@ class ResumeScreen(ModalScreen[Choice]):
 
     BINDINGS = [
         Binding("r,enter", "choose('resume')", "Resume", id="resume-resume"),
-        Binding("e", "choose('end')", "Save as ended early", id="resume-end"),
+        Binding("e", "choose('end')", "Ended early", id="resume-end"),
         Binding("d", "choose('discard')", "Discard", id="resume-discard"),
     ]
 
@@ -44,6 +44,8 @@ class ResumeScreen(ModalScreen[Choice]):
                 id="answers",
                 markup=False,
             )
+        # The keys stay in sight in the footer when a small terminal scrolls the dialog.
+        yield Footer()
 
     def action_choose(self, choice: Choice) -> None:
         """Close with the runner's choice (the app asks again before discarding)."""
