@@ -283,6 +283,9 @@ class TracksideApp(App[int]):
         """Open the history screen (over whatever is shown; Escape comes back)."""
         if self.history.store is None:
             self.notify("No history this run: the history file cannot be used", severity="warning")
+        elif isinstance(self.screen, SessionScreen):
+            # Its q quits: not a key to be one screen away from in the middle of a rep.
+            self.notify("The history opens from the picker or the summary")
         elif not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.history.store))
 

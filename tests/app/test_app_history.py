@@ -402,3 +402,24 @@ async def test_run_preset_after_resuming_another_goes_on_to_ready(
     (stored,) = store.sessions()
     assert stored.status is Status.COMPLETED
     assert len(store.actions(stored.id)) == 8
+
+
+async def test_the_palette_opens_the_history_but_not_mid_session(
+    store: HistoryStore, short: Preset
+) -> None:
+    rig = history_rig(store, short)
+    async with rig.app.run_test(size=(80, 24)) as pilot:
+        titles = [command.title for command in rig.app.get_system_commands(rig.app.screen)]
+        assert "History" in titles
+        await pilot.press("space")
+        rig.app.action_history()
+        await pilot.pause()
+        assert isinstance(rig.app.screen, SessionScreen)
+        assert any("opens from the picker" in text for text in notices(rig.app))
+        await pilot.press("q", "y")
+        assert isinstance(rig.app.screen, SummaryScreen)
+        rig.app.action_history()
+        await settle(pilot)
+        assert isinstance(rig.app.screen, HistoryScreen)
+        await pilot.press("escape")
+        assert isinstance(rig.app.screen, SummaryScreen)
