@@ -1,0 +1,183 @@
+"""Key mashing: hypothesis drives the whole app with random keys, resizes and time jumps.
+
+Thousands of keys in all, on a fake clock: no exception ever escapes the app, and after every
+step the engine's invariants hold (see :func:`rel_support.check_invariants`), the log has every
+action the session recorded, and the screen shows the session the runner holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rel_support import BUILTIN, check_invariants, make_rig
+from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+
+from trackside.presets.loader import load_library
+from trackside.screens.session import SessionScreen
+from trackside.screens.summary import SummaryScreen
+
+LIBRARY = load_library(BUILTIN, BUILTIN / "none")
+PRESETS = {entry.id: entry.preset for entry in LIBRARY}
+KEYS = ["space", "enter", "g", "u", "p", "s", "t", "m", "q", "y", "n", "escape", "question_mark"]
+RARE_KEYS = ["tab", "x", "1", "ctrl+p", "up", "down", "backspace", "ctrl+c"]
+SIZES = [(200, 60), (120, 40), (80, 24), (40, 12), (30, 10), (20, 8), (12, 5)]
+JUMPS = [0.05, 0.5, 1.0, 4.9, 30.0, 150.0, 180.0, 600.0, 3600.0]
+EXAMPLES = 24
+STEPS = (20, 40)
+KEY_COUNT: list[int] = []
+"""Keys pressed by each example (checked at the end: thousands in all)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    what: str
+    """``keys`` (a burst, as fast as a runner's fist), ``resize`` or ``time``."""
+    keys: tuple[str, ...] = ()
+    size: tuple[int, int] = (80, 24)
+    seconds: float = 0.0
+
+
+KEY = st.one_of(st.sampled_from(KEYS), st.sampled_from(KEYS), st.sampled_from(RARE_KEYS))
+STEP = st.one_of(
+    st.lists(KEY, min_size=1, max_size=16).map(lambda keys: Step("keys", keys=tuple(keys))),
+    st.lists(KEY, min_size=1, max_size=16).map(lambda keys: Step("keys", keys=tuple(keys))),
+    st.sampled_from(SIZES).map(lambda size: Step("resize", size=size)),
+    st.sampled_from(JUMPS).map(lambda seconds: Step("time", seconds=seconds)),
+)
+
+
+def send_keys(app: App[int], keys: tuple[str, ...]) -> None:
+    """Queue a burst of key presses at once, as the terminal would deliver a mashed keyboard.
+
+    ``Pilot.press`` waits for the app to go idle after every key (40 ms or more); here the
+    keys arrive faster than the app handles them, and the pilot waits once, after the burst.
+    """
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char = (
+            key if len(key) == 1 else {"space": " ", "enter": "\r", "question_mark": "?"}.get(key)
+        )
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def send_burst(pilot: Pilot[int], keys: tuple[str, ...]) -> None:
+    """A burst of keys; Textual's command palette is given time to open (see the report:
+    a burst of Enter into a palette still opening made Textual dismiss it three times)."""
+    burst: list[str] = []
+    for key in keys:
+        if key == "ctrl+p":
+            send_keys(pilot.app, tuple(burst))
+            burst = []
+            await pilot.press(key)
+        else:
+            burst.append(key)
+    send_keys(pilot.app, tuple(burst))
+
+
+async def close_dialogs(pilot: Pilot[int]) -> None:
+    """Escape out of help, the palette or a question, as a runner would before time moves on."""
+    for _ in range(4):
+        if not isinstance(pilot.app.screen, ModalScreen):
+            return
+        await pilot.press("escape")
+
+
+async def mash(preset_id: str, countdown_s: int, steps: list[Step]) -> int:
+    """Run the app through ``steps``; return the number of keys pressed."""
+    rigged = make_rig(entries=LIBRARY, preset=PRESETS[preset_id], countdown_s=countdown_s)
+    app = rigged.app
+    pressed = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        for step in steps:
+            if not app.is_running:
+                break
+            if step.what == "time":
+                await close_dialogs(pilot)  # see test_a_session_ending_under_a_dialog...
+                rigged.clock.advance(step.seconds)
+                if isinstance(app.screen, SessionScreen):
+                    app.screen.tick()
+            elif step.what == "keys":
+                await send_burst(pilot, step.keys)
+                pressed += len(step.keys)
+            else:
+                await pilot.resize_terminal(*step.size)
+            await pilot.pause()
+            runner = app.runner
+            if runner is None:
+                continue
+            session = runner.session
+            check_invariants(session, rigged.clock.now())
+            log = rigged.logs[-1]
+            assert [action for action, _wall in log.actions] == list(session.actions)
+            screen = app.screen
+            if isinstance(screen, SessionScreen):
+                assert screen.runner is runner
+            if isinstance(screen, SummaryScreen):
+                assert session.finished or session.state.records, "a summary of nothing"
+    return pressed
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _thousands_of_keys() -> Iterator[None]:
+    """After the mashing (on whichever worker ran it): thousands of keys were pressed."""
+    yield
+    if KEY_COUNT:
+        assert sum(KEY_COUNT) >= 2000, KEY_COUNT
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # Shrinking replays whole app runs for minutes; the failing example is printed as is.
+    phases=[Phase.explicit, Phase.generate],
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    preset_id=st.sampled_from(sorted(PRESETS)),
+    countdown_s=st.sampled_from([0, 3]),
+    steps=st.lists(STEP, min_size=STEPS[0], max_size=STEPS[1]),
+)
+def test_random_keys_resizes_and_time_jumps_never_break_the_app(
+    preset_id: str, countdown_s: int, steps: list[Step]
+) -> None:
+    KEY_COUNT.append(asyncio.run(mash(preset_id, countdown_s, steps)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app.py _show() switches the top screen: a session that ends while help, the "
+    "palette or the end question is open replaces the dialog with the summary and leaves the "
+    "finished SessionScreen under it; the palette's Enter then pops past the bottom "
+    "(ScreenStackError) - found by the key mashing",
+)
+@pytest.mark.parametrize(("key", "close"), [("question_mark", "escape"), ("ctrl+p", "enter")])
+async def test_a_session_ending_under_a_dialog_leaves_just_the_summary(
+    key: str, close: str
+) -> None:
+    rigged = make_rig(entries=LIBRARY, preset=PRESETS["tabata"], countdown_s=0)
+    async with rigged.app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        session_screen = rigged.app.screen
+        assert isinstance(session_screen, SessionScreen)
+        await pilot.press(key)
+        assert isinstance(rigged.app.screen, ModalScreen)
+        rigged.clock.advance(3600)  # the timed reps run out while the dialog is open
+        session_screen.tick()
+        await pilot.pause()
+        await pilot.press(close)
+        stack = [type(screen).__name__ for screen in rigged.app.screen_stack]
+        assert stack[1:] in (["SummaryScreen"], ["PickerScreen"]), stack
