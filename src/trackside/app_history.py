@@ -26,7 +26,7 @@ from trackside.history.resume import (
     resume_session,
 )
 from trackside.history.store import HistoryError, HistoryStore
-from trackside.history_link import comparison_for
+from trackside.history_link import comparison_for, problem_core
 from trackside.runner import ActionLog, Runner
 from trackside.screens.confirm import ConfirmScreen
 from trackside.screens.resume import Choice, ResumeScreen
@@ -64,14 +64,12 @@ class HistoryKeeper:
         self.app.post_message(HistoryProblem(text))
 
     def first_time(self, text: str) -> bool:
-        """Whether ``text`` is news: each problem is shown once, however many logs meet it.
-
-        A log adds what it does about a problem (``...: this session is kept in memory``)
-        to the problem's own line, so a line that starts with one already shown is not news.
-        """
-        if any(text.startswith(told) for told in self._told):
+        """Whether ``text`` is news: each problem is shown once, however many logs meet it
+        (and whatever each says it does about it)."""
+        core = problem_core(text)
+        if core in self._told:
             return False
-        self._told.add(text)
+        self._told.add(core)
         return True
 
     def adopt(self, log: ActionLog | None) -> None:

@@ -20,6 +20,10 @@ from trackside.history.views import overview as overview_of
 from trackside.presets.models import Preset
 from trackside.summary import rep_stats
 
+STILL_RUNS = ": sessions still run, kept in memory until it can be saved"
+"""Added to a history file that cannot be opened at start-up: the runner's next question."""
+LOG_KEEPS = ": this session is kept in memory until it can be saved"
+"""What a session's log adds to a problem it meets (see :class:`SessionLog`)."""
 ProblemSink = Callable[[str], None]
 """Where a history problem goes to be shown (must be safe to call from any thread)."""
 
@@ -33,6 +37,13 @@ class NewLog:
     """The library id (the file stem): sessions of the same preset are compared by it."""
     countdown_s: int
     on_problem: ProblemSink
+
+
+def problem_core(text: str) -> str:
+    """The problem itself, without what is done about it: two lines about one problem match."""
+    for tail in (STILL_RUNS, LOG_KEEPS):
+        text = text.removesuffix(tail)
+    return text
 
 
 def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
@@ -62,7 +73,7 @@ def open_store(store: HistoryStore) -> tuple[HistoryStore, str | None]:
     try:
         store.open()
     except HistoryError as error:
-        return store, str(error)
+        return store, f"{error}{STILL_RUNS}"
     # A read-only file is reported by the first session that cannot write to it.
     return store, store.notice
 

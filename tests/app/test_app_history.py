@@ -304,6 +304,7 @@ async def test_a_broken_store_runs_the_session_and_says_so_once(
         await rig.app.workers.wait_for_complete()
         history_notes = [text for text in notices(rig.app) if "history" in text.lower()]
         assert len(history_notes) == 1, history_notes
+        assert "Is a directory: sessions still run" in history_notes[0]
 
 
 async def test_a_read_only_history_runs_the_session_and_says_so_once(
