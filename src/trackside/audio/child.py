@@ -121,6 +121,7 @@ class ChildBackend(Backend):
 def serve(names: list[str], requests: IO[bytes], replies: IO[bytes]) -> int:
     """The child's loop: play each clip that arrives, answer S/D or E, until stdin closes."""
     backend = MiniaudioBackend(names or None)  # never miniaudio's default list: it has JACK
+    backend.warm()  # while the app starts, so the first cue is as prompt as the others
     try:
         while True:
             header = requests.read(4)
