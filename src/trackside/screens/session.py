@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trackside.core.events import (
     ActionKind,
@@ -34,6 +34,7 @@ from trackside.screens.confirm import ConfirmScreen
 from trackside.screens.help import HelpScreen
 from trackside.summary import implausibly_short
 from trackside.widgets.big_text import BigText
+from trackside.widgets.footer import KeysFooter
 from trackside.widgets.headline import Headline
 from trackside.widgets.rep_strip import RepStrip
 from trackside.widgets.view import distance_label, next_redraw, view
@@ -41,8 +42,9 @@ from trackside.widgets.window_bar import WindowBar
 
 NOTICE_S = 5.0
 """How long a refusal ("window opens in 0:42") stays on screen."""
-TIMER_SLACK_S = 0.005
-"""Wake a little after a boundary, so the new second is already there to show."""
+TIMER_SLACK_S = 0.001
+"""Wake a little after a boundary, so the new second is already there to show (Textual's timers
+wake up to 0.5 ms early; every millisecond more is late on the clock and the cues)."""
 STATE_CLASSES = frozenset(
     {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
 )
@@ -131,7 +133,7 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="bottom"):
             yield RepStrip(id="strip")
             yield Static(id="sound", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Show the session as it is, then sleep until something changes."""
@@ -249,7 +251,9 @@ class SessionScreen(Screen[None]):
             self.add_class(*(wanted - current))
         self.query_one(Headline).variants = shown.headline
         sub = self.notice.text if self.notice is not None else shown.sub
-        self.query_one("#sub", Static).update(sub)
+        sub_line = self.query_one("#sub", Static)
+        if sub_line.content != sub:  # update() lays the whole screen out again, even if unchanged
+            sub_line.update(sub)
         self.query_one(BigText).text = shown.big
         bar = self.query_one(WindowBar)
         bar.window = shown.window

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -20,6 +22,7 @@ class LinesWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self._drawn: tuple[Hashable, list[str]] | None = None
+        self._style: Style | None = None
 
     def drawn_from(self) -> Hashable:
         """The data the lines are drawn from (compared to know when to draw again)."""
@@ -37,9 +40,19 @@ class LinesWidget(Widget):
             self._drawn = (key, self.lines(width, height))
         return self._drawn[1]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines a redraw needs, with the colour worked out once for all of them."""
+        # rich_style walks every ancestor's styles: once per redraw, not once per line.
+        self._style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style = None
+
     def render_line(self, y: int) -> Strip:
         """One line, cropped or padded to the width."""
         width = self.content_size.width
         drawn = self.shown_lines()
         text = drawn[y] if 0 <= y < len(drawn) else ""
-        return Strip([Segment(text[:width].ljust(width), self.rich_style)], width)
+        style = self._style if self._style is not None else self.rich_style
+        return Strip([Segment(text[:width].ljust(width), style)], width)
