@@ -6,6 +6,7 @@ import math
 import os
 import statistics
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +101,18 @@ def table(figures: Sequence[Figure]) -> str:
     return "\n".join(lines + (["", "notes:", *notes] if notes else []))
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "trackside-bench-pycache"
+
+
+def bytecode_env() -> dict[str, str]:
+    """Cached bytecode, as after ``pip install`` (which compiles it), even in an editable
+    checkout run with ``PYTHONDONTWRITEBYTECODE``: kept in a private folder, not in ``src``."""
+    return {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+
+
 def scratch_env(root: Path) -> dict[str, str]:
-    """Settings, history and sound kept away from the user's: fresh folders, a silent card."""
+    """Settings, history and sound kept away from the user's: fresh folders, a silent card,
+    and cached bytecode (see :func:`bytecode_env`)."""
     (root / "config").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
     card = root / "asound-null.conf"
@@ -111,4 +122,5 @@ def scratch_env(root: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(root / "data"),
         "ALSA_CONFIG_PATH": str(card),
         "PULSE_SERVER": "unix:/nonexistent",
+        **bytecode_env(),
     }
