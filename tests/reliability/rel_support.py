@@ -16,6 +16,7 @@ from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.session import LEGAL, Session
 from trackside.presets.loader import PresetEntry
 from trackside.presets.models import Preset
+from trackside.runner import Runner
 from trackside.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,3 +142,37 @@ def check_invariants(session: Session, now: float | None = None) -> None:
 
 def kinds(actions: list[Action] | tuple[Action, ...]) -> list[ActionKind]:
     return [action.kind for action in actions]
+
+
+PLAN_21 = short_plan(21, (150.0, 180.0))
+"""21 x 400m as the engine sees it: a 2:30-3:00 jog between reps, the last one all out."""
+
+
+def whole_session(reps: int = 21) -> list[tuple[ActionKind | None, float]]:
+    """Keys for a whole session of ``short_plan(reps, (150, 180))``: (key, seconds after the
+    last); a key of None is a tick (a recovery that ends by itself at its maximum).
+
+    Recoveries end on the key in the window, by go-now, or by themselves; one rep is paused
+    and resumed, and one stray mark is undone.
+    """
+    k = ActionKind
+    keys: list[tuple[ActionKind | None, float]] = [(k.START, 0.0)]
+    for rep in range(1, reps + 1):
+        if rep == 5:
+            keys += [(k.PAUSE, 20.0), (k.RESUME, 30.0)]
+        keys.append((k.MARK, 70.0 + rep % 5))
+        if rep == 9:
+            keys += [(k.UNDO, 2.0), (k.MARK, 1.0)]
+        if rep == reps:
+            break
+        keys.append([(k.GO_NOW, 100.0), (k.MARK, 160.0), (None, 185.0)][rep % 3])
+    return keys
+
+
+def drive(runner: Runner, clock: FakeClock, keys: list[tuple[ActionKind | None, float]]) -> None:
+    """Press ``keys`` on ``runner`` (see :func:`whole_session`), ticking as the app would."""
+    for kind, after in keys:
+        clock.advance(after)
+        runner.tick()
+        if kind is not None:
+            runner.act(kind)
