@@ -16,7 +16,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from trackside.app_history import HistoryKeeper, HistoryNews, HistoryProblem
@@ -184,7 +184,11 @@ class TracksideApp(App[int]):
             self.history.ask(self.unfinished, self.clock, self.show_session)
 
     def _show(self, screen: Screen[None]) -> None:
-        # One screen at a time over the default one: the flow only goes forward.
+        # One screen at a time over the default one: the flow only goes forward. Dialogs open
+        # over the screen being replaced (help, the palette, the end question) go with it: a
+        # session can end by itself under them.
+        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
+            self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:

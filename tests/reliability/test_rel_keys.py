@@ -157,13 +157,6 @@ def test_random_keys_resizes_and_time_jumps_never_break_the_app(
     KEY_COUNT.append(asyncio.run(mash(preset_id, countdown_s, steps)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py _show() switches the top screen: a session that ends while help, the "
-    "palette or the end question is open replaces the dialog with the summary and leaves the "
-    "finished SessionScreen under it; the palette's Enter then pops past the bottom "
-    "(ScreenStackError) - found by the key mashing",
-)
 @pytest.mark.parametrize(("key", "close"), [("question_mark", "escape"), ("ctrl+p", "enter")])
 async def test_a_session_ending_under_a_dialog_leaves_just_the_summary(
     key: str, close: str
