@@ -230,8 +230,11 @@ def _draw(bitmap: list[list[bool]], columns: int, half_rows: int) -> list[str]:
     if len(ys) % 2:
         ys.append(-1)
     lines = []
+    drawn: dict[tuple[int, int], str] = {}  # scaled up, most rows repeat the one above
     for top, bottom in zip(ys[::2], ys[1::2], strict=True):
-        upper = bitmap[top]
-        lower = bitmap[bottom] if bottom >= 0 else [False] * source_w
-        lines.append("".join(_HALF[upper[x], lower[x]] for x in xs))
+        if (top, bottom) not in drawn:
+            upper = bitmap[top]
+            lower = bitmap[bottom] if bottom >= 0 else [False] * source_w
+            drawn[top, bottom] = "".join(_HALF[upper[x], lower[x]] for x in xs)
+        lines.append(drawn[top, bottom])
     return lines
