@@ -144,6 +144,12 @@ class _Job:
     error: str | None = None
 
 
+def _stop(backend: Backend) -> None:
+    """Cut a backend short; one whose stop fails too is given up on all the same."""
+    with contextlib.suppress(Exception):
+        backend.stop()
+
+
 class _Lane:
     """A backend's own thread, so the worker can give up on a backend that hangs."""
 
@@ -165,10 +171,10 @@ class _Lane:
             start_timeout += self.backend.first_start_s
             self._first = False
         if not job.started.wait(start_timeout):
-            self.backend.stop()
+            _stop(self.backend)
             return f"{self.backend.label} did not start within {start_timeout:g} s (hung)"
         if not job.done.wait(clip.duration + PLAY_SLACK_S):
-            self.backend.stop()
+            _stop(self.backend)
             return f"{self.backend.label} stalled while playing"
         return job.error
 
@@ -266,7 +272,7 @@ class ChainPlayer:
         atexit.unregister(self.close)
         self._queue.put_nowait(None)
         for backend in self._backends:
-            backend.stop()
+            _stop(backend)
         self._worker.join(timeout=1.0)
         self._cancel_pending()
         for backend in self._backends:
