@@ -19,7 +19,7 @@ class ReadyScreen(Screen[None]):
 
     BINDINGS = [
         Binding("space,enter", "start", "Start", id="start"),
-        Binding("c", "app.sound_check", "Sound check", id="sound_check"),
+        Binding("c", "app.sound_check", "Sound check", id="ready-sound-check"),
         Binding("escape", "back", "Back", id="back"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
