@@ -66,3 +66,19 @@ async def test_the_app_makes_its_player_shows_the_backend_and_rings_the_bell() -
         await pilot.press("m")
         assert "(muted)" in str(sound.render())
     assert made[0].closed
+
+
+async def test_the_sound_check_names_the_backend_that_played_it() -> None:
+    player = FallingBack()
+    app = TracksideApp(
+        clock=FakeClock(),
+        preset=shipped("21x400m"),
+        settings=Settings(countdown_s=0),
+        audio_factory=lambda bell, on_backend: player,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert "Sound check: miniaudio" in messages
