@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -50,6 +51,8 @@ def main() -> int:
         "--only", nargs="+", choices=sorted(BENCHMARKS), help="run only these benchmarks"
     )
     args = parser.parse_args()
+    # A kill (a CI timeout) unwinds like Ctrl+C, so every tmux server and child is stopped.
+    signal.signal(signal.SIGTERM, _stop)
     figures: list[Figure] = []
     for name in args.only or BENCHMARKS:
         started = time.monotonic()
@@ -59,6 +62,10 @@ def main() -> int:
     print(machine() + ("; --quick" if args.quick else ""))
     print(table(figures))
     return 0 if all(f.passed is not False for f in figures) else 1
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":

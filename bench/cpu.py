@@ -67,10 +67,9 @@ def measure(quick: bool = False) -> list[Figure]:
     seconds = 10.0 if quick else 30.0
     copies = 1 if quick else 3
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp, Tmux("cpu") as tmux:
-        env = scratch_env(Path(tmp))
         running = programs(copies)
-        for p in running:
-            p.pid = tmux.new(p.name, p.argv, env)
+        for p in running:  # each its own settings and history, as on separate machines
+            p.pid = tmux.new(p.name, p.argv, scratch_env(Path(tmp) / p.name))
         for p in running:
             if p.name.startswith("ts"):
                 tmux.wait_for(p.name, lambda s: "Press SPACE to start" in s, 30, poll=0.05)

@@ -6,8 +6,12 @@ maximum) runs on the real monotonic clock through ``Runner``, ``CueListener`` an
 ``next_redraw()`` plus the screen's ``TIMER_SLACK_S``, then ``tick()``; marks are key presses
 at set times. ALSA's default card is its ``file`` plugin appending to a capture file, and a
 thread polls that file's size every millisecond. Each batch's exact samples are found in the
-capture in order; the time its first byte appeared, minus its due time, is its delay. It runs
-once on an idle machine and once with a busy loop keeping the other core busy.
+capture in order; the time its first byte appeared, minus its due time, is its delay.
+
+The same session then runs through the real app (``trackside run`` of a preset file, through
+``bench/instrumented.py``, which logs each cue batch's due time) in tmux, Space typed at the same
+moments, with the app's own player (``--audio auto``: miniaudio in its child process) and volume.
+Each runs once on an idle machine and once with a busy loop keeping the other core busy.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench.common import PYTHON, Figure, median, percentile
+from bench.common import PYTHON, REPO, Figure, median, percentile, scratch_env
+from bench.tmuxpane import Tmux
 
 BUDGET_MS = 30.0
 CARD = """pcm.!default {{
@@ -76,7 +81,6 @@ def run_session(root: Path) -> list[float]:
     os.environ["PULSE_SERVER"] = "unix:/nonexistent"
     # Imported here: the ALSA configuration must be in the environment before miniaudio loads.
     from trackside.audio import CueListener, cue_batches, make_player
-    from trackside.audio.clips import ClipBank
     from trackside.core.clock import MonotonicClock
     from trackside.core.events import ActionKind
     from trackside.core.plan import Plan, Step, StepKind
@@ -94,7 +98,6 @@ def run_session(root: Path) -> list[float]:
     # Seconds into each step at which the key is pressed; None lets the step end by itself.
     presses = [3, 5, 3, None, 3, 4, 3]
     player = make_player("miniaudio")
-    bank = ClipBank()
     batches: list[tuple[float, tuple[str, ...]]] = []
     runner = Runner(Session(plan, countdown_s=3), MonotonicClock())
     runner.listeners.append(CueListener(player))
@@ -122,11 +125,21 @@ def run_session(root: Path) -> list[float]:
             time.sleep(0.05)
         time.sleep(0.2)
     player.close()
+    return delays_of(batches, capture, poller, 1.0)
+
+
+def delays_of(
+    batches: list[tuple[float, tuple[str, ...]]], capture: Path, poller: SizePoller, volume: float
+) -> list[float]:
+    """Each batch's delay (ms) from its due time to its first byte in the capture, in order."""
+    from trackside.audio.clips import ClipBank
+
+    bank = ClipBank()
     captured = capture.read_bytes()
     delays: list[float] = []
     position = 0
     for due, cues in batches:
-        at = captured.find(bank.render(cues).pcm, position)
+        at = captured.find(bank.render(cues, volume).pcm, position)
         if at < 0:
             continue
         position = at + 1
@@ -137,6 +150,52 @@ def run_session(root: Path) -> list[float]:
     return delays + [float("inf")] * (len(batches) - len(delays))  # a cue never heard: inf
 
 
+PRESET = """name = "bench cues"
+display = "time"
+
+[[block]]
+reps = 4
+work = { effort = "hard" }
+recovery = { activity = "jog", min = 2, max = 9 }
+"""
+APP_KEYS = (3.0, 5.0, 3.0, -9.0, 3.0, 4.0, 3.0)
+"""Seconds into each step at which Space is pressed; negative: the step ends by itself then."""
+
+
+def run_app_session(root: Path) -> list[float]:
+    """The same short session through the real app in tmux, its cues due as it logged them."""
+    from trackside.settings import Settings
+
+    root.mkdir(parents=True, exist_ok=True)
+    capture = root / "capture.raw"
+    capture.touch()
+    card = root / "asound.conf"
+    card.write_text(CARD.format(capture=capture))
+    env = {**scratch_env(root), "ALSA_CONFIG_PATH": str(card)}
+    preset = root / "cues.toml"
+    preset.write_text(PRESET)
+    log = root / "app.log"
+    argv = [PYTHON, str(REPO / "bench" / "instrumented.py"), str(log)]
+    argv += ["run", str(preset), "--countdown", "3"]
+    with Tmux("cues") as tmux, SizePoller(capture) as poller:
+        tmux.new("app", argv, env)
+        tmux.wait_for("app", lambda screen: "Press SPACE to start" in screen, 30, poll=0.05)
+        time.sleep(1.0)  # the runner reads the screen; the player's child process is up
+        tmux.keys("app", "Space")
+        time.sleep(3.0)  # the 3-2-1
+        for wait in APP_KEYS:
+            time.sleep(abs(wait))
+            if wait > 0:
+                tmux.keys("app", "Space")
+        time.sleep(4.0)  # the last cues play out
+    batches = []
+    for line in log.read_text().splitlines():
+        parts = line.split()
+        if parts and parts[0] == "cue":
+            batches.append((float(parts[1]), tuple(parts[2:])))
+    return delays_of(batches, capture, poller, Settings().volume)
+
+
 def busy_core() -> subprocess.Popen[bytes]:
     """A process that keeps one core busy."""
     return subprocess.Popen([PYTHON, "-c", "while True: pass"])
@@ -145,20 +204,22 @@ def busy_core() -> subprocess.Popen[bytes]:
 def measure(quick: bool = False) -> list[Figure]:
     """Cue delays over live short sessions, idle and with the other core busy."""
     runs = 1 if quick else 2
-    idle: list[float] = []
-    busy: list[float] = []
+    results: dict[str, list[float]] = {"idle": [], "busy": [], "app idle": [], "app busy": []}
     with tempfile.TemporaryDirectory(prefix="bench-cues-") as tmp:
         for run in range(runs):
-            idle += run_session(Path(tmp) / f"idle{run}")
-            loop = busy_core()
-            try:
-                busy += run_session(Path(tmp) / f"busy{run}")
-            finally:
-                loop.kill()
-                loop.wait()
+            for name, session in (("", run_session), ("app ", run_app_session)):
+                results[f"{name}idle"] += session(Path(tmp) / f"{name}idle{run}")
+                loop = busy_core()
+                try:
+                    results[f"{name}busy"] += session(Path(tmp) / f"{name}busy{run}")
+                finally:
+                    loop.kill()
+                    loop.wait()
     return [
-        _figure("cues: due -> first bytes at ALSA, p99", idle, ""),
-        _figure("cues, other core busy, p99", busy, ""),
+        _figure("cues (runner + player): due -> ALSA, p99", results["idle"], ""),
+        _figure("cues (runner + player), core busy, p99", results["busy"], ""),
+        _figure("cues (the app in tmux): due -> ALSA, p99", results["app idle"], ""),
+        _figure("cues (the app in tmux), core busy, p99", results["app busy"], ""),
     ]
 
 

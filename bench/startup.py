@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -26,10 +27,15 @@ MINIMAL = [PYTHON, str(REPO / "bench" / "minimal_app.py"), "hello"]
 TIMEOUT_S = 20.0
 
 
-def first_frame(
-    tmux: Tmux, name: str, argv: list[str], env: dict[str, str], marker: str, root: Path
-) -> float | None:
-    """Seconds from the exec of ``argv`` in a fresh pane to ``marker`` on the screen."""
+def first_frame(tmux: Tmux, name: str, argv: list[str], marker: str, root: Path) -> float | None:
+    """Seconds from the exec of ``argv`` in a fresh pane to ``marker`` on the screen.
+
+    Each start gets its own copy of the settings and history folders of a first start that
+    was quit on Ready: a history file exists, with no unfinished session to offer (every run
+    here is killed mid-session)."""
+    if (root / "base").exists():
+        shutil.copytree(root / "base", root / name)
+    env = scratch_env(root / name)
     fifo = root / f"{name}.go"
     os.mkfifo(fifo)
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
@@ -58,11 +64,14 @@ def measure(quick: bool = False) -> list[Figure]:
     space: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp, Tmux("startup") as tmux:
         root = Path(tmp)
-        env = scratch_env(root)
+        first_frame(tmux, "base", TRACKSIDE, "Press SPACE to start", root)
+        tmux.keys("base", "q")  # quit on Ready: the history file is made, with no session
+        time.sleep(1.0)
+        tmux.kill("base")
         for run in range(runs + 1):  # run 0 warms the disk cache and the bytecode for both
-            seconds = first_frame(tmux, f"min{run}", MINIMAL, env, "MINIMAL APP READY", root)
+            seconds = first_frame(tmux, f"min{run}", MINIMAL, "MINIMAL APP READY", root)
             tmux.kill(f"min{run}")
-            mine = first_frame(tmux, f"ts{run}", TRACKSIDE, env, "Press SPACE to start", root)
+            mine = first_frame(tmux, f"ts{run}", TRACKSIDE, "Press SPACE to start", root)
             to_session = session_frame(tmux, f"ts{run}") if mine is not None else None
             tmux.kill(f"ts{run}")
             if run == 0:

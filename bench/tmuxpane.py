@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import IO
 
 
@@ -52,6 +53,8 @@ class Tmux:
             self._control.wait()
             self._control = None
         subprocess.run([*self._base, "kill-server"], capture_output=True, check=False)
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
     def tmux(self, *args: str) -> str:
         """Run one tmux command as a client process; its output."""
