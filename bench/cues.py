@@ -17,6 +17,7 @@ Each runs once on an idle machine and once with a busy loop keeping the other co
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import tempfile
 import threading
@@ -76,7 +77,7 @@ def run_session(root: Path) -> list[float]:
     capture = root / "capture.raw"
     capture.touch()
     card = root / "asound.conf"
-    card.write_text(CARD.format(capture=capture))
+    card.write_text(CARD.format(capture=shlex.quote(str(capture))))
     os.environ["ALSA_CONFIG_PATH"] = str(card)  # read by the player's child process
     os.environ["PULSE_SERVER"] = "unix:/nonexistent"
     # Imported here: the ALSA configuration must be in the environment before miniaudio loads.
@@ -170,7 +171,7 @@ def run_app_session(root: Path) -> list[float]:
     capture = root / "capture.raw"
     capture.touch()
     card = root / "asound.conf"
-    card.write_text(CARD.format(capture=capture))
+    card.write_text(CARD.format(capture=shlex.quote(str(capture))))
     env = {**scratch_env(root), "ALSA_CONFIG_PATH": str(card)}
     preset = root / "cues.toml"
     preset.write_text(PRESET)
@@ -208,10 +209,10 @@ def measure(quick: bool = False) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-cues-") as tmp:
         for run in range(runs):
             for name, session in (("", run_session), ("app ", run_app_session)):
-                results[f"{name}idle"] += session(Path(tmp) / f"{name}idle{run}")
+                results[f"{name}idle"] += session(Path(tmp) / f"{name.strip()}idle{run}")
                 loop = busy_core()
                 try:
-                    results[f"{name}busy"] += session(Path(tmp) / f"{name}busy{run}")
+                    results[f"{name}busy"] += session(Path(tmp) / f"{name.strip()}busy{run}")
                 finally:
                     loop.kill()
                     loop.wait()

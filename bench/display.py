@@ -4,9 +4,10 @@ trackside runs in tmux through ``bench/instrumented.py``, which logs the runner'
 their recorded times (``time.monotonic``, shared with this process). Space starts rep 1 and a
 second Space starts the recovery; its recorded start plus n seconds is the n-th true boundary.
 Around each boundary the pane is read every millisecond through a tmux control client: a
-reference 30 ms before, then until the screen differs from it. The figure is the time from the
-boundary to the reply of the first read that shows the change (an upper bound, by at most one
-poll: about 1.3 ms). A change before the boundary would show as a negative delay.
+reference 30 ms before, then until 50 ms after the screen first differs from it; the screen of
+the new second is the one read 600 ms after the boundary. The figure is the time from the
+boundary to the reply of the first read that shows that screen (an upper bound, by at most one
+poll: about 1.3 ms). The new second shown before the boundary would be a negative delay.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bench.tmuxpane import Tmux
 BUDGET_MS = 20.0
 LEAD_S = 0.03
 GIVE_UP_S = 0.5
+SETTLED_S = 0.6
 
 
 def recorded(log: Path, kind: str) -> list[float]:
@@ -41,15 +43,29 @@ def wait_until(when: float) -> None:
 
 
 def delay_after(tmux: Tmux, name: str, boundary: float) -> float | None:
-    """Seconds from ``boundary`` to the first read that shows a changed screen."""
+    """Seconds from ``boundary`` to the first read that shows the screen of the new second.
+
+    The screen of the new second is the one on the pane a little later (``SETTLED_S``): a read
+    showing anything else (another change on the way) does not count.
+    """
     wait_until(boundary - LEAD_S)
+    reads: list[tuple[float, str]] = []
     reference = tmux.capture(name)
+    changed: float | None = None
     while time.monotonic() < boundary + GIVE_UP_S:
         screen = tmux.capture(name)
         seen = time.monotonic()
-        if screen != reference:
-            return seen - boundary
+        reads.append((seen, screen))
+        if screen != reference and changed is None:
+            changed = seen
+        if changed is not None and seen > changed + 0.05 and seen > boundary + 0.05:
+            break
         time.sleep(0.001)
+    wait_until(boundary + SETTLED_S)
+    settled = tmux.capture(name)
+    for seen, screen in reads:
+        if screen == settled and settled != reference:
+            return seen - boundary
     return None
 
 
