@@ -95,7 +95,10 @@ class Terminal:
             time.sleep(0.1)
 
     def close(self) -> None:
+        """Kill this test's tmux server (and trackside in it), and remove its socket."""
         self.tmux("kill-server")
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture
