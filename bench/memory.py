@@ -2,7 +2,7 @@
 
 Each measurement is a fresh interpreter (``python -m bench.memory child trackside|minimal``)
 that runs the app with ``App.run_test()`` and the Pilot at 100 x 30 and prints its peak RSS
-(``ru_maxrss``). trackside runs the whole session on the fake clock: Space on Ready, the 3-2-1,
+(``VmHWM``). trackside runs the whole session on the fake clock: Space on Ready, the 3-2-1,
 21 reps of 72 s marked with Space, and 20 recoveries of 2:40 advanced a few seconds at a time
 (the screen ticks and redraws at each step; on the track it does so every second) then ended
 with Space. Growth is the
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -25,17 +24,25 @@ BUDGET = 1.5
 GROWTH_BUDGET_MB = 1.0
 
 
-def rss_mb() -> float:
-    """The current resident set size, in MB."""
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
+def rss_mb() -> float:
+    """The current resident set size, in MB."""
+    return _status_mb("VmRSS")
+
+
 def peak_mb() -> float:
-    """The peak resident set size so far, in MB (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The peak resident set size of this program, in MB.
+
+    ``VmHWM``, not ``ru_maxrss``: Linux carries ``ru_maxrss`` across ``exec``, so a child would
+    report its parent's peak (the benchmark's own) whenever that was higher.
+    """
+    return _status_mb("VmHWM")
 
 
 async def run_minimal() -> dict[str, float]:
