@@ -14,6 +14,7 @@ from trackside.core.clock import FakeClock
 from trackside.core.events import Action, ActionKind, EndReason, Phase
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.session import LEGAL, Session
+from trackside.history_link import NewLog
 from trackside.presets.loader import PresetEntry
 from trackside.presets.models import Preset
 from trackside.runner import Runner
@@ -84,7 +85,7 @@ def make_rig(
     player = RecordingPlayer()
     logs: list[ListLog] = []
 
-    def new_log(_preset: Preset) -> ListLog:
+    def new_log(_new: NewLog) -> ListLog:
         logs.append(ListLog())
         return logs[-1]
 
