@@ -311,7 +311,9 @@ class TracksideApp(App[int]):
     def _sound_changed(self, message: SoundChanged) -> None:
         if isinstance(self.screen, SessionScreen):
             self.screen.show_sound()
-        if message.backend in ("bell", "silent"):
+        # `--audio bell` or `silent` is the runner's choice, not a fallback: shown, not announced.
+        chosen = message.backend == self.settings.audio_backend
+        if message.backend in ("bell", "silent") and not chosen:
             why = f" ({message.reason})" if message.reason else ""
             self.notify(
                 f"No sound device: cues fall back to the {message.backend}{why}",
