@@ -161,7 +161,7 @@ def test_a_full_disk_mid_session_then_space_again(tmp_path: Path) -> None:
             store.open()
             filler = fill(disk, leave=12 * 1024)  # the disk fills up with the store open
             run = Run(store).whole()
-            finished_and_told_once(run, "disk full")
+            finished_and_told_once(run, "is full")
             assert run.log.unsaved > 0, "the disk really filled up mid-session"
             saved = len(store.actions(run.log.session_id or 0)) if run.log.session_id else 0
             assert saved + run.log.unsaved == len(run.runner.session.actions)
@@ -172,6 +172,32 @@ def test_a_full_disk_mid_session_then_space_again(tmp_path: Path) -> None:
             assert stored == list(run.runner.session.actions)
             assert store.session(run.log.session_id or 0).status is Status.COMPLETED
         assert len(run.problems) == 1
+        still_there(path, before)
+
+
+@pytest.mark.parametrize("leave_kb", [0, 12, 40])
+def test_a_history_opened_on_a_full_disk_says_the_disk_is_full(
+    tmp_path: Path, leave_kb: int
+) -> None:
+    # SQLite cannot grow the log's index on a full disk and says "disk I/O error"
+    # (SQLITE_IOERR_SHMSIZE): the runner is told the disk is full, which is what to fix.
+    with small_disk(tmp_path / "disk", 512) as disk:
+        path = disk / "history.db"
+        before = earlier_session(path)
+        filler = fill(disk, leave=leave_kb * 1024)
+        store = HistoryStore(path)  # opened by the first action, as the app's store is
+        try:
+            run = Run(store).whole()
+            finished_and_told_once(run, "the disk holding history file")
+            assert "is full (" in run.problems[0]
+            assert "I/O" not in run.problems[0]
+            filler.unlink()  # the runner frees some space: what waited is written
+            assert run.later_flush()
+            assert run.log.finish(run.runner.session)
+            stored = [a.action for a in store.actions(run.log.session_id or 0)]
+            assert stored == list(run.runner.session.actions)
+        finally:
+            store.close()
         still_there(path, before)
 
 
@@ -194,7 +220,7 @@ def test_a_file_size_limit_never_stops_the_session(data: Path, limit_kb: int) ->
     assert result["finished"]
     assert result["splits"] == 21
     assert len(result["problems"]) == 1, "told once"
-    assert "history file" in result["problems"][0]
+    assert f"has reached the file-size limit ({limit_kb} KB)" in result["problems"][0]
     assert result["unsaved"] > 0, "the limit was reached"
     if limit_kb > 24:  # bigger than the file already is: the limit is hit mid-session
         assert result["unsaved"] < result["actions"]

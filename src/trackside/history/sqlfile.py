@@ -51,6 +51,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Primary SQLite result codes (the low byte of the extended code).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 _SIDECARS = ("-wal", "-shm", "-journal")
+_PAGE = 4096
+"""SQLite's page size: a write adds at least one."""
+FULL_BELOW = 1 << 20
+"""Free space under which a disk counts as full: SQLite grows its log a page at a time and its
+log index 32 KiB at a time, and other programs need room too."""
 _HEADER = b"SQLite format 3\x00"
 
 
@@ -271,10 +276,58 @@ def describe(error: sqlite3.Error, path: Path) -> str:
         if not os.access(path.parent, os.W_OK):
             return f"cannot open history file {path}: its folder is read-only"
         return f"cannot open history file {path}: no permission"
-    if code == _FULL:
-        return f"disk full: cannot write history file {path}"
     if code in (_CORRUPT, _NOTADB):
         return f"history file {path} is damaged ({error})"
-    if code == _IOERR:
+    if code in (_FULL, _IOERR):
+        # SQLite says "disk I/O error" for a disk too full to grow the log's index and for a
+        # file-size limit (EFBIG): the room left tells them apart from a failing disk.
+        room = no_room(path)
+        if room is not None:
+            return room
+        if code == _FULL:
+            return f"the disk holding history file {path} is full"
         return f"disk error on history file {path} ({error})"
     return f"history file {path}: {error}"
+
+
+def no_room(path: Path) -> str | None:
+    """Why the history file cannot grow, if it is for want of room: this process's file-size
+    limit reached, or a full disk. None if there is room."""
+    limit = _size_limit()
+    if limit is not None and _largest(path) + _PAGE >= limit:
+        return f"history file {path} has reached the file-size limit ({_kb(limit)})"
+    free = _free_bytes(path.parent)
+    if free is not None and free < FULL_BELOW:
+        return f"the disk holding history file {path} is full ({_kb(free)} free)"
+    return None
+
+
+def _size_limit() -> int | None:
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _largest(path: Path) -> int:
+    """The size of the history file or of its log, whichever is larger (either may be the one
+    that could not grow)."""
+    sizes = [0]
+    for side in ("", "-wal", "-journal"):
+        with contextlib.suppress(OSError):
+            sizes.append(Path(f"{path}{side}").stat().st_size)
+    return max(sizes)
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return None
+    return stats.f_bavail * stats.f_frsize
+
+
+def _kb(size: int) -> str:
+    return f"{size // 1024} KB"
