@@ -36,6 +36,8 @@ def first_frame(tmux: Tmux, name: str, argv: list[str], marker: str, root: Path)
     if (root / "base").exists():
         shutil.copytree(root / "base", root / name)
     env = scratch_env(root / name)
+    # The preset cache too: the first start (quit on Ready) checked 21x400m and cached it.
+    env["XDG_CACHE_HOME"] = str(root / name / "cache")
     fifo = root / f"{name}.go"
     os.mkfifo(fifo)
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())

@@ -29,8 +29,8 @@ from trackside.history.log import SessionLog
 from trackside.history.resume import Unfinished
 from trackside.history.store import HistoryStore
 from trackside.history_link import NewLog, store_logs
+from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry
-from trackside.presets.models import Preset
 from trackside.runner import ActionLog, EventListener, Runner
 from trackside.screens.history import HistoryScreen
 from trackside.screens.picker import PickerScreen
@@ -112,7 +112,7 @@ class TracksideApp(App[int]):
         *,
         clock: Clock,
         library: Sequence[PresetEntry] = (),
-        preset: Preset | None = None,
+        preset: AnyPreset | None = None,
         preset_id: str | None = None,
         settings: Settings | None = None,
         config_path: Path | None = None,
@@ -205,7 +205,7 @@ class TracksideApp(App[int]):
     def _started(self, message: ReadyScreen.Started) -> None:
         self.start(message.preset, message.preset_id)
 
-    def start(self, preset: Preset, preset_id: str | None = None) -> Runner:
+    def start(self, preset: AnyPreset, preset_id: str | None = None) -> Runner:
         """Start a session of ``preset`` (library id ``preset_id``) now and show it."""
         countdown = self.settings.countdown_s
         session = Session(preset.to_plan(), countdown)

@@ -21,8 +21,8 @@ from trackside.core.clock import Clock, MonotonicClock
 from trackside.history.resume import Unfinished, latest_unfinished, resume_session
 from trackside.history.store import HistoryError, HistoryStore
 from trackside.history_link import find_unfinished, open_store, store_logs
-from trackside.presets.loader import PresetEntry, PresetError, load_library, resolve
-from trackside.presets.models import Preset
+from trackside.presets.checked import AnyPreset
+from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.runner import Runner
 from trackside.settings import Settings, SettingsError, load_settings
 
@@ -118,13 +118,13 @@ def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
     return HistoryAtStart(store, problem or trouble, unfinished=unfinished)
 
 
-def preset_or_library(args: argparse.Namespace) -> tuple[Preset | None, list[PresetEntry]]:
+def preset_or_library(args: argparse.Namespace) -> tuple[AnyPreset | None, list[PresetEntry]]:
     """The preset named by ``args`` (already loaded by ``launch``, or resolved here), or the
     library for the picker. Raises PresetError."""
-    preset: Preset | None = getattr(args, "loaded_preset", None)
+    preset: AnyPreset | None = getattr(args, "loaded_preset", None)
     ref: str | None = getattr(args, "preset", None)
     if preset is None and ref is not None:
-        preset = resolve(ref)
+        preset = load_checked(ref)
     return preset, [] if preset is not None else load_library()
 
 

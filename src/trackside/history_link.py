@@ -17,7 +17,7 @@ from trackside.history.resume import Unfinished, latest_unfinished
 from trackside.history.store import HistoryError, HistoryStore, Status
 from trackside.history.views import Comparison, Overview, compare, list_sessions
 from trackside.history.views import overview as overview_of
-from trackside.presets.models import Preset
+from trackside.presets.checked import AnyPreset
 from trackside.summary import rep_stats
 
 STILL_RUNS = ": sessions still run, kept in memory until it can be saved"
@@ -32,7 +32,7 @@ ProblemSink = Callable[[str], None]
 class NewLog:
     """What a log factory is told about a session about to start."""
 
-    preset: Preset
+    preset: AnyPreset
     preset_id: str
     """The library id (the file stem): sessions of the same preset are compared by it."""
     countdown_s: int

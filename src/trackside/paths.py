@@ -2,8 +2,10 @@
 
 On Linux the user's presets live in ``$XDG_CONFIG_HOME/trackside/presets/`` (default
 ``~/.config``) and the history in ``$XDG_DATA_HOME/trackside/history.db`` (default
-``~/.local/share``); macOS and Windows get their platform's equivalents. The environment is read
-on every call, so tests point these at ``tmp_path`` with ``monkeypatch.setenv``.
+``~/.local/share``); preset files already checked are remembered in
+``$XDG_CACHE_HOME/trackside/presets/`` (default ``~/.cache``; safe to delete). macOS and Windows
+get their platform's equivalents. The environment is read on every call, so tests point these at
+``tmp_path`` with ``monkeypatch.setenv``.
 
 The built-in presets and sounds ship inside the wheel as ``trackside/_data/``; in a source or
 editable checkout they are the repository's top-level ``presets/`` and ``sounds/`` folders.
@@ -52,6 +54,11 @@ def data_dir() -> Path:
 def history_db() -> Path:
     """The SQLite history file in the data directory (its directory is created)."""
     return data_dir() / "history.db"
+
+
+def preset_cache_dir() -> Path:
+    """Where checked presets are cached, in the user's cache directory (created if missing)."""
+    return _created(Path(_dirs().user_cache_dir) / "presets")
 
 
 def _shipped(name: str) -> Path:

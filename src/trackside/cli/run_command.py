@@ -2,8 +2,8 @@
 
 The app lives in ``trackside.app_entry`` (function ``run_app(args) -> int``) and is imported only
 here, when it is needed, so the other commands never load Textual. ``args`` carries ``preset``
-(the id or path as typed, or None for the picker), ``loaded_preset`` (the validated
-:class:`~trackside.presets.models.Preset`, or None), ``audio``, ``countdown`` and ``theme``
+(the id or path as typed, or None for the picker), ``loaded_preset`` (the checked
+:class:`~trackside.presets.checked.CheckedPreset`, or None), ``audio``, ``countdown`` and ``theme``
 (None when not given: the app then uses the settings file).
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 from trackside.cli import EXIT_FAILED, CommandError, Commands, Handler
 
 if TYPE_CHECKING:
-    from trackside.presets.models import Preset
+    from trackside.presets.checked import CheckedPreset
 
 APP_MODULE = "trackside.app_entry"
 MAX_COUNTDOWN_S = 60
@@ -90,10 +90,10 @@ def launch(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
-def _load(ref: str) -> Preset:
-    from trackside.presets.loader import PresetError, resolve
+def _load(ref: str) -> CheckedPreset:
+    from trackside.presets.loader import PresetError, load_checked
 
     try:
-        return resolve(ref)
+        return load_checked(ref)
     except PresetError as error:
         raise CommandError(error.lines) from None

@@ -3,6 +3,9 @@
 Every problem a user can cause (a missing or unreadable file, bad UTF-8, a TOML syntax error, a
 wrong or unknown key) becomes a :class:`PresetError` whose ``lines`` say, one line per problem,
 which file, where in it and what is wrong. Nothing here lets a traceback reach the runner.
+
+:func:`load_checked` is the app's way in: a preset file already checked is read back from the
+cache (:mod:`trackside.presets.cache`), and pydantic is imported only when a file needs checking.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from trackside import paths
-from trackside.presets.messages import error_lines
-from trackside.presets.models import Preset
+from trackside.presets import cache
+from trackside.presets.checked import CheckedPreset
+
+if TYPE_CHECKING:
+    from trackside.presets.models import Preset
 
 MAX_FILE_BYTES = 1_000_000
 """A preset is a few hundred bytes; a file this large is not one (and is not read whole)."""
@@ -50,6 +54,11 @@ def load_preset(path: str | os.PathLike[str]) -> Preset:
 
 def parse_preset(text: str, file: str = "<preset>") -> Preset:
     """Validate preset TOML ``text``; ``file`` names it in the error lines."""
+    from pydantic import ValidationError
+
+    from trackside.presets.messages import error_lines
+    from trackside.presets.models import Preset
+
     data = _parse_toml(text, file)
     try:
         return Preset.model_validate(data)
@@ -57,7 +66,25 @@ def parse_preset(text: str, file: str = "<preset>") -> Preset:
         raise PresetError(error_lines(error, file)) from None
 
 
+def load_checked(ref: str) -> CheckedPreset:
+    """The preset ``ref`` names, as :func:`resolve` finds it, checked: from the cache if this
+    very file was checked before, else by the models (then remembered). Raises PresetError,
+    with the same lines as :func:`resolve`."""
+    path, name = locate(ref)
+    raw = _read_bytes(path, name)
+    known = cache.lookup(raw)
+    if known is not None:
+        return known
+    checked = parse_preset(_decode(raw, name), name).checked()
+    cache.remember(raw, checked)
+    return checked
+
+
 def _read_text(path: Path, name: str) -> str:
+    return _decode(_read_bytes(path, name), name)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
     try:
         if path.is_dir():
             raise PresetError([f"{name}: is a directory, not a preset file"])
@@ -73,6 +100,10 @@ def _read_text(path: Path, name: str) -> str:
         raise PresetError([f"{name}: cannot read it ({error.strerror or error})"]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise PresetError([f"{name}: too large for a preset (over {MAX_FILE_BYTES} bytes)"])
+    return raw
+
+
+def _decode(raw: bytes, name: str) -> str:
     try:
         # utf-8-sig: Windows editors may start the file with a byte-order mark.
         text = raw.decode("utf-8-sig")
@@ -153,6 +184,17 @@ def load_library(
     return sorted(entries.values(), key=_order)
 
 
+def library_files(builtin_dir: Path | None = None, user_dir: Path | None = None) -> dict[str, Path]:
+    """The file of every preset id in the library, as :func:`load_library` finds them (a user
+    preset wins), without reading any of them."""
+    builtin = builtin_dir if builtin_dir is not None else paths.builtin_presets_dir()
+    user = user_dir if user_dir is not None else user_presets_dir()
+    files = {path.stem: path for path in _files(builtin)}
+    if user is not None:
+        files.update((path.stem, path) for path in _files(user))
+    return files
+
+
 def user_presets_dir() -> Path | None:
     """The user's preset folder, or None if it cannot be created (a read-only home)."""
     try:
@@ -166,8 +208,12 @@ def _order(entry: PresetEntry) -> tuple[bool, str, str]:
 
 
 def _scan(folder: Path, source: Source) -> list[PresetEntry]:
+    return [_entry(path, source) for path in _files(folder)]
+
+
+def _files(folder: Path) -> list[Path]:
     try:
-        files = sorted(
+        return sorted(
             path
             for path in folder.iterdir()
             if path.suffix.lower() == ".toml" and not path.name.startswith(".")
@@ -175,7 +221,6 @@ def _scan(folder: Path, source: Source) -> list[PresetEntry]:
     except OSError:
         # No folder (or an unreadable one) is an empty library, not a crash.
         return []
-    return [_entry(path, source) for path in files]
 
 
 def _entry(path: Path, source: Source) -> PresetEntry:
@@ -187,20 +232,38 @@ def _entry(path: Path, source: Source) -> PresetEntry:
 
 def resolve(ref: str, library: Sequence[PresetEntry] | None = None) -> Preset:
     """The preset ``ref`` names: a library id (``21x400m``) or a path to a ``.toml`` file."""
+    if library is None:
+        path, name = locate(ref)
+        return parse_preset(_read_text(path, name), name)
     if _looks_like_path(ref):
         return load_preset(ref)
-    entries = load_library() if library is None else library
-    for entry in entries:
+    for entry in library:
         if entry.id == ref:
             if entry.preset is None:
                 raise PresetError(entry.errors)
             return entry.preset
     if Path(ref).is_file():
         return load_preset(ref)
-    ids = [entry.id for entry in entries]
+    raise PresetError([_unknown_id(ref, [entry.id for entry in library])])
+
+
+def locate(ref: str) -> tuple[Path, str]:
+    """The file ``ref`` names (a library id, else a path) and its name in error lines, found
+    without reading any preset. Raises PresetError for an id that is not in the library."""
+    if _looks_like_path(ref):
+        return Path(ref), ref
+    files = library_files()
+    if ref in files:
+        return files[ref], os.fspath(files[ref])
+    if Path(ref).is_file():
+        return Path(ref), ref
+    raise PresetError([_unknown_id(ref, list(files))])
+
+
+def _unknown_id(ref: str, ids: Sequence[str]) -> str:
     close = difflib.get_close_matches(ref, ids, n=1)
     hint = f"did you mean {close[0]}?" if close else "`trackside presets` lists them"
-    raise PresetError([f'no preset with id "{ref}" ({hint})'])
+    return f'no preset with id "{ref}" ({hint})'
 
 
 def _looks_like_path(ref: str) -> bool:

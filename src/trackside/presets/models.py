@@ -27,6 +27,7 @@ from pydantic import (
 
 from trackside.core.plan import Display, Plan, Step, StepKind
 from trackside.core.timefmt import clock
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.units import Distance, parse_distance, parse_duration
 
 MAX_STEPS = 1000
@@ -187,6 +188,17 @@ class Preset(_Model):
         if self.cooldown is not None:
             steps.append(self.cooldown.to_step(StepKind.COOLDOWN))
         return Plan(name=self.name, steps=tuple(steps), display=self.display)
+
+    def checked(self) -> CheckedPreset:
+        """This preset as plain data: what the app runs, and what the cache keeps."""
+        return CheckedPreset(
+            name=self.name,
+            description=self.description,
+            designed_for=self.designed_for,
+            periodization=self.periodization,
+            exertion=self.exertion,
+            plan=self.to_plan(),
+        )
 
     def _main_set(self) -> Iterator[Step]:
         total = self.total_reps

@@ -20,8 +20,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trackside.core.plan import Plan, Step
+from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry
-from trackside.presets.models import Preset
 from trackside.presets.summary import (
     format_distance,
     format_range,
@@ -76,7 +76,7 @@ def preview(entry: PresetEntry) -> str:
     return describe(entry.preset, where)
 
 
-def describe(preset: Preset, where: str = "") -> str:
+def describe(preset: AnyPreset, where: str = "") -> str:
     """A preset's facts: what it is, who it is for, its reps and recoveries, how long it takes."""
     plan = preset.to_plan()
     totals = summarize(plan)
