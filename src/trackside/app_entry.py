@@ -17,7 +17,7 @@ from pathlib import Path
 from trackside import paths
 from trackside.app import AudioFactory, TracksideApp
 from trackside.audio.factory import AudioUnavailable, check_backend, make_player
-from trackside.core.clock import Clock, MonotonicClock
+from trackside.core.clock import Clock, SessionClock
 from trackside.history.resume import Unfinished, latest_unfinished, resume_session
 from trackside.history.store import HistoryError, HistoryStore
 from trackside.history_link import find_unfinished, open_store, store_logs
@@ -142,7 +142,7 @@ def run_app(args: argparse.Namespace) -> int:
     except PresetError as error:
         print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
         return EXIT_USAGE
-    clock = MonotonicClock()
+    clock = SessionClock()  # counts a suspend: see core/clock.py
     history = history_at_start(getattr(args, "resume_id", None) is not None, clock)
     if isinstance(history, str):
         print(f"trackside: {history}", file=sys.stderr)

@@ -1,9 +1,10 @@
 """Run a short session for real, for the kill test: ``python drive_session.py HISTORY_DB``.
 
-The real monotonic clock, the real :class:`~trackside.runner.Runner` and a real
+The real session clock, the real :class:`~trackside.runner.Runner` and a real
 :class:`~trackside.history.log.SessionLog` on ``HISTORY_DB``; the keys of :data:`SCRIPT` are
 pressed at their times (seconds after the start) and the runner is ticked as the app would.
-The script prints ``start T0`` (T0 on the system's monotonic clock, which the test shares), then
+The script prints ``start T0`` (T0 on the session clock, CLOCK_BOOTTIME on Linux, system-wide
+and read by the test too), then
 ``acted KIND AT WALL`` after each press is recorded, and then waits to be killed.
 """
 
@@ -13,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from trackside.core.clock import MonotonicClock
+from trackside.core.clock import SessionClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.session import Session
@@ -65,22 +66,23 @@ def main(db: Path) -> int:
     store = HistoryStore(db)
     store.open()  # opening is not part of the timed script
     log = start_log(store, PLAN, preset_id="kill-test", countdown_s=COUNTDOWN_S)
-    runner = Runner(Session(PLAN, COUNTDOWN_S), MonotonicClock(), log=log)
-    t0 = time.monotonic()
+    clock = SessionClock()
+    runner = Runner(Session(PLAN, COUNTDOWN_S), clock, log=log)
+    t0 = clock.now()
     print(f"start {t0!r}", flush=True)
     for offset, kind in SCRIPT:
-        _tick_until(runner, t0 + offset)
+        _tick_until(runner, clock, t0 + offset)
         runner.act(kind)
         action, wall = log.actions[-1]
         print(f"acted {kind.value} {action.at!r} {wall!r}", flush=True)
     if log.problem is not None:
         print(log.problem, file=sys.stderr, flush=True)
-    _tick_until(runner, t0 + 600.0)  # until the test kills us
+    _tick_until(runner, clock, t0 + 600.0)  # until the test kills us
     return 0
 
 
-def _tick_until(runner: Runner, due: float) -> None:
-    while (left := due - time.monotonic()) > 0:
+def _tick_until(runner: Runner, clock: SessionClock, due: float) -> None:
+    while (left := due - clock.now()) > 0:
         time.sleep(min(TICK_S, left))
         runner.tick()
 

@@ -2,8 +2,9 @@
 
 Every driver (``drive_session.py``) runs at once, each with its own history file, and is killed
 at its own moment; the checks then read each file as the next trackside would. The drivers and
-this test share the system's monotonic clock, so the moment of each kill is known on the
-killed session's own clock; the truth at resume is computed from the wall-clock time of the kill.
+this test share the session clock (CLOCK_BOOTTIME on Linux, system-wide), so the moment of each
+kill is known on the killed session's own clock; the truth at resume is computed from the
+wall-clock time of the kill.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 from drive_session import COUNTDOWN_S, PLAN, SCRIPT
 
+from trackside.core.clock import SessionClock
 from trackside.core.events import Action, ActionKind, Phase
 from trackside.core.session import Session
 from trackside.history.resume import latest_unfinished, resume_session
@@ -31,6 +33,8 @@ from trackside.history.store import HistoryStore, Status
 from trackside.runner import Runner
 
 DRIVER = Path(__file__).with_name("drive_session.py")
+CLOCK = SessionClock()
+"""The drivers' session clock, read here to kill them at their moments."""
 STARTUP_TIMEOUT_S = 30.0
 MARGIN_S = 0.2
 """Each kill point is at least this far from any key press (but those meant to be right on one)."""
@@ -78,7 +82,7 @@ class Killed:
     db: Path
     t0: float = 0.0
     acted: list[Action] = field(default_factory=list)
-    kill_mono: float = 0.0
+    kill_clock: float = 0.0
     kill_wall: float = 0.0
     error: str = ""
 
@@ -103,9 +107,9 @@ def _drive(point: KillPoint, killed: Killed) -> None:
         killed.error = f"driver did not start: {first} {errors.read_text()}"
         return
     killed.t0 = float(first[1])
-    time.sleep(max(0.0, killed.t0 + point.at - time.monotonic()))
+    time.sleep(max(0.0, killed.t0 + point.at - CLOCK.now()))
     os.kill(process.pid, signal.SIGKILL)
-    killed.kill_mono, killed.kill_wall = time.monotonic(), time.time()
+    killed.kill_clock, killed.kill_wall = CLOCK.now(), time.time()
     out = process.stdout.read()  # what it printed before it died, to the end of the pipe
     process.wait(timeout=STARTUP_TIMEOUT_S)
     for line in out.splitlines():
@@ -172,7 +176,7 @@ def _on_time(point: KillPoint, run: Killed) -> bool:
     """
     offsets = [offset for offset, _kind in SCRIPT[: len(run.acted)]]
     late = [a.at - run.t0 - offset for a, offset in zip(run.acted, offsets, strict=True)]
-    late.append(run.kill_mono - run.t0 - point.at)
+    late.append(run.kill_clock - run.t0 - point.at)
     if max(late) < MARGIN_S:
         return True
     warnings.warn(f"{point.name}: {max(late):.2f} s late; phase checks left out", stacklevel=2)
@@ -186,7 +190,7 @@ def _check_script(point: KillPoint, run: Killed) -> None:
         assert kinds in (before, before[:-1]), "the driver kept to its script"
         return
     assert kinds == before, "the driver kept to its script"
-    at_kill = Session.replay(PLAN, run.acted, run.kill_mono, COUNTDOWN_S)
+    at_kill = Session.replay(PLAN, run.acted, run.kill_clock, COUNTDOWN_S)
     assert (at_kill.running_phase, at_kill.paused) == (point.phase, point.paused)
 
 
@@ -213,7 +217,7 @@ def test_killed_session_resumes_where_it_was(runs: dict[str, Killed], point: Kil
         (stored,) = store.sessions()
         recorded = _on_disk(store, stored.id, run)
         assert stored.plan == PLAN
-        if Session.replay(PLAN, recorded, run.kill_mono, COUNTDOWN_S).finished:
+        if Session.replay(PLAN, recorded, run.kill_clock, COUNTDOWN_S).finished:
             assert stored.status is Status.COMPLETED
             assert latest_unfinished(store) is None
             return
@@ -223,7 +227,7 @@ def test_killed_session_resumes_where_it_was(runs: dict[str, Killed], point: Kil
         session, clock, log = resume_session(store, unfinished)
         now = clock.now()
         # The truth: the killed session's clock ran on from the kill as the wall clock did.
-        truth_now = run.kill_mono + (time.time() - run.kill_wall)
+        truth_now = run.kill_clock + (time.time() - run.kill_wall)
         truth = Session.replay(PLAN, recorded, truth_now, COUNTDOWN_S)
         resumed = session.advance(now).session
         assert resumed.step_index == truth.step_index

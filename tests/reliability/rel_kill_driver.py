@@ -1,7 +1,8 @@
 """A random whole session for real, to be killed: ``python rel_kill_driver.py SEED HISTORY_DB``.
 
 The seed picks the keys and their moments (:func:`script`), so the test knows them too. The real
-monotonic clock, a real Runner and SessionLog; prints ``start T0``, then ``acted KIND AT WALL``
+session clock (:class:`~trackside.core.clock.SessionClock`, system-wide, so the test reads the
+same one), a real Runner and SessionLog; prints ``start T0``, then ``acted KIND AT WALL``
 after each press is recorded (``refused KIND`` when the machine was so late that the key no longer
 fits), ticks as the app would, and after the last key waits to be killed.
 """
@@ -13,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from trackside.core.clock import MonotonicClock
+from trackside.core.clock import SessionClock
 from trackside.core.events import ActionKind, IllegalAction
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.session import Session
@@ -78,11 +79,12 @@ def main(seed: int, db: Path) -> int:
     store.open()  # opening is not part of the timed script
     session_plan = plan()
     log = start_log(store, session_plan, preset_id="kill", countdown_s=COUNTDOWN_S)
-    runner = Runner(Session(session_plan, COUNTDOWN_S), MonotonicClock(), log=log)
-    t0 = time.monotonic()
+    clock = SessionClock()
+    runner = Runner(Session(session_plan, COUNTDOWN_S), clock, log=log)
+    t0 = clock.now()
     print(f"start {t0!r}", flush=True)
     for offset, kind in script(seed):
-        _tick_until(runner, t0 + offset)
+        _tick_until(runner, clock, t0 + offset)
         if kind is None:
             break
         try:
@@ -94,12 +96,12 @@ def main(seed: int, db: Path) -> int:
         print(f"acted {kind.value} {action.at!r} {wall!r}", flush=True)
     if log.problem is not None:
         print(log.problem, file=sys.stderr, flush=True)
-    _tick_until(runner, t0 + 600.0)  # until the test kills us
+    _tick_until(runner, clock, t0 + 600.0)  # until the test kills us
     return 0
 
 
-def _tick_until(runner: Runner, due: float) -> None:
-    while (left := due - time.monotonic()) > 0:
+def _tick_until(runner: Runner, clock: SessionClock, due: float) -> None:
+    while (left := due - clock.now()) > 0:
         time.sleep(min(TICK_S, left))
         runner.tick()
 

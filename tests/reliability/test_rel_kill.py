@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from rel_kill_driver import COUNTDOWN_S, plan, script
 
+from trackside.core.clock import SessionClock
 from trackside.core.events import Action, ActionKind
 from trackside.core.session import Session
 from trackside.history.resume import latest_unfinished, resume_session
@@ -32,6 +33,8 @@ DRIVER = Path(__file__).with_name("rel_kill_driver.py")
 POINTS = 24
 SEED = 7
 PLAN = plan()
+CLOCK = SessionClock()
+"""The drivers' session clock (system-wide: CLOCK_BOOTTIME on Linux), read here to kill them."""
 
 
 @dataclass
@@ -43,7 +46,8 @@ class Killed:
     t0: float = 0.0
     acted: list[Action] = field(default_factory=list)
     refused: int = 0
-    kill_mono: float = 0.0
+    kill_clock: float = 0.0
+    """The session clock when the driver was killed."""
     kill_wall: float = 0.0
     error: str = ""
 
@@ -76,9 +80,9 @@ def _drive(killed: Killed) -> None:
         killed.error = f"driver did not start: {first} {errors.read_text()}"
         return
     killed.t0 = float(first[1])
-    time.sleep(max(0.0, killed.t0 + killed.at - time.monotonic()))
+    time.sleep(max(0.0, killed.t0 + killed.at - CLOCK.now()))
     os.kill(process.pid, signal.SIGKILL)
-    killed.kill_mono, killed.kill_wall = time.monotonic(), time.time()
+    killed.kill_clock, killed.kill_wall = CLOCK.now(), time.time()
     out = process.stdout.read()
     process.wait(timeout=30)
     for line in out.splitlines():
@@ -126,7 +130,7 @@ def check(run: Killed) -> str:
         on_disk = [a.action for a in store.actions(stored.id)]
         if on_disk[: len(run.acted)] != run.acted or len(on_disk) - len(run.acted) not in (0, 1):
             return f"lost or changed: printed {run.acted}, on disk {on_disk}"
-        if Session.replay(PLAN, on_disk, run.kill_mono, COUNTDOWN_S).finished:
+        if Session.replay(PLAN, on_disk, run.kill_clock, COUNTDOWN_S).finished:
             if stored.status is not Status.COMPLETED or latest_unfinished(store) is not None:
                 return f"a finished session stored as {stored.status}"
             return ""
@@ -136,7 +140,7 @@ def check(run: Killed) -> str:
         session, clock, log = resume_session(store, unfinished)
         now = clock.now()
         # The truth: the killed session's clock ran on from the kill as the wall clock did.
-        truth_now = run.kill_mono + (time.time() - run.kill_wall)
+        truth_now = run.kill_clock + (time.time() - run.kill_wall)
         if abs(now - truth_now) >= 1.0:
             return f"the resumed clock is {now - truth_now:+.3f} s off"
         resumed = session.advance(now).session

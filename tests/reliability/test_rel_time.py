@@ -1,17 +1,21 @@
 """Time: the wall clock jumping (NTP, a time-zone change) never changes a recorded split or
-recovery; a laptop suspended mid-recovery (monotonic time stops, wall time runs on) resumes
-showing the real elapsed time. At the history level, with fake clocks for both.
+recovery; a laptop suspended mid-recovery (CLOCK_MONOTONIC stops, CLOCK_BOOTTIME and the wall
+clock run on) shows the real elapsed time, whether the same process wakes or a new one resumes.
+At the history level, with fake clocks (the kernel's faked under the real session clock).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from rel_support import WALL0, short_plan
 
-from trackside.core.clock import FakeClock
+from trackside.audio.cues import CueListener
+from trackside.core.clock import FakeClock, SessionClock
 from trackside.core.events import ActionKind, EndReason, Phase
 from trackside.core.session import Session
 from trackside.history.log import SessionLog
@@ -173,3 +177,108 @@ def test_a_wall_clock_set_back_while_down_counts_as_no_time_not_negative(tmp_pat
     assert session.running_phase is Phase.REP
     with HistoryStore(path) as store:
         assert store.sessions()[0].status is Status.RUNNING
+
+
+class Kernel:
+    """The system's clocks as the kernel keeps them: CLOCK_MONOTONIC stops while the laptop is
+    suspended, CLOCK_BOOTTIME (and the wall clock) run on."""
+
+    def __init__(self, monotonic: float = 5000.0, asleep_before: float = 3600.0) -> None:
+        self.monotonic = monotonic
+        self.boottime = monotonic + asleep_before  # suspended before, since the boot
+
+    def run(self, seconds: float) -> None:
+        self.monotonic += seconds
+        self.boottime += seconds
+
+    def suspend(self, seconds: float) -> None:
+        self.boottime += seconds
+
+    def clock_gettime(self, which: int) -> float:
+        assert which == time.CLOCK_BOOTTIME, "the session clock reads CLOCK_BOOTTIME"
+        return self.boottime
+
+    def read_monotonic(self) -> float:
+        return self.monotonic
+
+
+@pytest.fixture
+def kernel(monkeypatch: pytest.MonkeyPatch) -> Kernel:
+    if not hasattr(time, "CLOCK_BOOTTIME"):
+        pytest.skip("no CLOCK_BOOTTIME here: the session clock is time.monotonic")
+    faked = Kernel()
+    monkeypatch.setattr(time, "clock_gettime", faked.clock_gettime)
+    monkeypatch.setattr(time, "monotonic", faked.read_monotonic)
+    return faked
+
+
+@dataclass
+class Heard:
+    """A player's ``play(cues, due)``, keeping what it was asked and its own clock then."""
+
+    clock: Callable[[], float]
+    played: list[tuple[tuple[str, ...], float, float]] = field(default_factory=list)
+
+    def play(self, cues: Sequence[str], due: float | None = None) -> None:
+        now = self.clock()
+        self.played.append((tuple(cues), now if due is None else due, now))
+
+
+def test_a_laptop_suspended_mid_recovery_wakes_with_the_real_time(kernel: Kernel) -> None:
+    # The same process sleeps and wakes: the session clock counted the sleep (on CLOCK_MONOTONIC
+    # the recovery would still be at 10 s and the runner's window would open 10 minutes late).
+    clock = SessionClock()
+    assert clock.source == "CLOCK_BOOTTIME"
+    player = Heard(time.monotonic)  # the player judges lateness on time.monotonic
+    runner = Runner(Session(PLAN, 0), clock, listeners=[CueListener(player, time.monotonic)])
+    runner.act(K.START)
+    kernel.run(71.3)
+    runner.act(K.MARK)  # rep 1 done: the recovery (60-90 s) starts
+    kernel.run(10.0)
+    runner.tick()
+    kernel.suspend(600.0)  # lid closed mid-recovery
+    kernel.run(0.5)  # woken: the app ticks
+    runner.tick()
+    session = runner.session
+    recovery = session.records[-1]
+    assert (recovery.reason, recovery.duration) == (EndReason.AUTO, 90.0)
+    assert session.current_rep == 2
+    assert session.elapsed() == pytest.approx(10.0 + 600.0 + 0.5 - 90.0)
+    # The cue of the recovery's end reaches the player as late as it really is on the player's
+    # own clock (dropped there: a late beep is worse than none)...
+    cues, due, heard_at = player.played[-1]
+    assert heard_at - due == pytest.approx(10.0 + 600.0 + 0.5 - 90.0)
+    # ... and a cue after waking is due at once on the player's clock, not 600 s off.
+    kernel.run(65.0)
+    runner.act(K.MARK)  # rep 2
+    cues, due, heard_at = player.played[-1]
+    assert due == pytest.approx(heard_at)
+
+
+def test_a_suspend_then_a_restart_resumes_on_the_wall_clock(kernel: Kernel, tmp_path: Path) -> None:
+    # Recorded on CLOCK_BOOTTIME, resumed by a new process (a new boot: a new clock origin)
+    # from the wall clock: the session carries on where the truth is.
+    path = tmp_path / "history.db"
+    wall = [WALL0]
+
+    def wall_now() -> float:
+        return wall[0]
+
+    with HistoryStore(path) as store:
+        log = SessionLog(store, NEW, wall=wall_now)
+        runner = Runner(Session(PLAN, 0), SessionClock(), log=log, wall=wall_now)
+        runner.act(K.START)
+        kernel.run(71.3)
+        wall[0] += 71.3
+        runner.act(K.MARK)
+        kernel.suspend(40.0)  # asleep 40 s, then the battery dies
+        wall[0] += 40.0
+    kernel.boottime, kernel.monotonic = 20.0, 20.0  # rebooted
+    wall[0] += 5.0
+    with HistoryStore(path) as store:
+        unfinished = latest_unfinished(store, wall=wall_now)
+        assert unfinished is not None
+        session, clock, _log = resume_session(store, unfinished, wall=wall_now)
+        assert session.elapsed(clock.now()) == pytest.approx(45.0)
+        kernel.run(30.0)  # the new process's session clock carries on
+        assert session.advance(clock.now()).session.elapsed(clock.now()) == pytest.approx(75.0)

@@ -1,10 +1,11 @@
 """Carrying on a session the last process left unfinished (killed, crashed, closed).
 
-Monotonic clocks do not survive a process (or a reboot), so the time that passed while trackside
-was down is measured on the wall clock: the session's clock now reads
+A session's clock (:class:`~trackside.core.clock.SessionClock`: monotonic, counting a suspend)
+does not survive a reboot, and another process may read another clock, so the time that passed
+while trackside was down is measured on the wall clock: the session's clock now reads
 ``last_action.at + (time.time() - last_action.wall)``. The new process then runs the session on
-an :class:`OffsetClock` over its own monotonic clock, so within the new process the monotonic
-clock rules again and the recorded ``at`` values carry straight on.
+an :class:`OffsetClock` over its own session clock, so within the new process that clock rules
+again and the recorded ``at`` values carry straight on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from trackside.core.clock import Clock, MonotonicClock
+from trackside.core.clock import Clock, SessionClock
 from trackside.core.events import IllegalAction
 from trackside.core.session import Session
 from trackside.history.log import SessionLog, ended_at, status_of
@@ -151,9 +152,10 @@ def resume_session(
     on_problem: Callable[[str], None] | None = None,
 ) -> Resumed:
     """Carry ``unfinished`` on: the session where it is now, its clock, and a log that keeps
-    recording to the same stored session. ``clock`` is the app's clock (default monotonic)."""
+    recording to the same stored session. ``clock`` is the app's clock (default: the session
+    clock)."""
     stored, actions = unfinished.stored, unfinished.actions
-    offset_clock = OffsetClock.reading(clock or MonotonicClock(), session_now(actions, wall()))
+    offset_clock = OffsetClock.reading(clock or SessionClock(), session_now(actions, wall()))
     session = replay(stored, actions, offset_clock.now())
     new = NewSession(
         stored.preset_id, stored.preset_name, stored.plan, stored.countdown_s, stored.exertion
