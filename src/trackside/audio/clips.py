@@ -93,6 +93,7 @@ class ClipBank:
         self._folder = folder
         self._sounds: dict[str, array[int]] | None = None
         self._cache: OrderedDict[tuple[tuple[str, ...], float], Clip] = OrderedDict()
+        self._scaled: dict[float, dict[str, array[int]]] = {}
         self._lock = threading.Lock()
         self._tempdir: Path | None = None
 
@@ -118,6 +119,12 @@ class ClipBank:
                 self._cache.popitem(last=False)
         return clip
 
+    def prepare(self, volume: float) -> None:
+        """Scale every sound to ``volume`` now (about 0.1 s), so no cue waits on it later."""
+        level = round(min(1.0, max(0.0, volume)), 3)
+        for cue in sorted(self._load()):
+            self._at_volume(cue, level)
+
     def wav_path(self, clip: Clip) -> Path:
         """The clip written as a WAV file in a private temp folder (written once per clip)."""
         with self._lock:
@@ -142,12 +149,26 @@ class ClipBank:
         out: array[int] = array("h")
         gap = array("h", bytes(round(_TONE_GAP_S * RATE) * 2))
         for index, cue in enumerate(cues):
-            out.extend(self.sound(cue))
+            out.extend(self._at_volume(cue, volume))
             if cue.startswith("tone_") and index + 1 < len(cues):
                 out.extend(gap)
+        return out
+
+    def _at_volume(self, cue: str, volume: float) -> array[int]:
+        """One sound scaled to ``volume``, kept for the last two volumes asked for (scaling
+        in Python takes about 8 ms a second of sound: a batch must not wait on it)."""
+        samples = self.sound(cue)
         if volume >= 1.0:
-            return out
-        return array("h", (round(sample * volume) for sample in out))
+            return samples
+        with self._lock:
+            scaled = self._scaled.get(volume, {}).get(cue)
+        if scaled is None:
+            scaled = array("h", (round(sample * volume) for sample in samples))
+            with self._lock:
+                if volume not in self._scaled and len(self._scaled) >= 2:
+                    del self._scaled[next(iter(self._scaled))]
+                self._scaled.setdefault(volume, {})[cue] = scaled
+        return scaled
 
     def _load(self) -> dict[str, array[int]]:
         with self._lock:
