@@ -62,6 +62,45 @@ class Backend:
         self.stop()
 
 
+Reply = Callable[[str, int, "str | float | None"], None]
+"""``on_reply(kind, key, detail)`` from a :class:`DirectBackend`: ``S`` started (``detail``: the
+clip's length in seconds), ``D`` played, ``L`` dropped as late, ``E`` failed (``detail`` says
+why), ``dead`` (the backend is gone; ``detail`` says why)."""
+
+
+class DirectBackend(Backend):
+    """A backend that takes cues without a worker in between, each to start at a given time.
+
+    ``submit()`` returns at once (a few bytes to a pipe), so the app's thread hands a cue over
+    the moment it is produced, and a cue known ahead is handed over before it is due and starts
+    on time whatever the app is doing meanwhile. It reports each cue through ``on_reply``, from
+    a thread of its own; the chain player judges hangs and falls back from those reports.
+    """
+
+    def attach(self, on_reply: Reply, max_late: float, volume: float) -> None:
+        """Where to report, how late past its due time a cue may still start, and the volume
+        most cues will have (to get ready for)."""
+        raise NotImplementedError
+
+    def submit(
+        self, key: int, cues: tuple[str, ...], volume: float, due: float, at: float | None
+    ) -> None:
+        """Play ``cues`` at ``volume``, at ``at`` (None: now); ``due`` judges lateness. Both
+        on ``time.monotonic``. Raises :class:`BackendFailed` if it cannot take the cue."""
+        raise NotImplementedError
+
+    def cancel(self, key: int) -> None:
+        """Withdraw a cue submitted before (cut short if it has begun). Never raises."""
+        raise NotImplementedError
+
+    def death_reason(self) -> str:
+        """Why the backend stopped taking cues (may wait up to a second to find out)."""
+        return f"{self.label} stopped"
+
+    def play(self, clip: Clip, started: Started) -> None:
+        raise BackendFailed(f"{self.label} takes cues through submit()")
+
+
 def system_commands() -> list[list[str]]:
     """The player commands to try on this platform, in order (the WAV path is appended)."""
     if sys.platform == "darwin":

@@ -21,6 +21,7 @@ import ctypes
 import ctypes.util
 import sys
 import threading
+import time
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -80,6 +81,7 @@ class MiniaudioBackend(Backend):
         self._device: Any = None
         self._abort = threading.Event()
         self._finished = threading.Event()
+        self._cut = threading.Event()
 
     def unavailable(self) -> str | None:
         if not self._names:
@@ -97,11 +99,21 @@ class MiniaudioBackend(Backend):
 
             quiet_alsa()
 
-    def play(self, clip: Clip, started: Started) -> None:
+    def play(
+        self,
+        clip: Clip,
+        started: Started,
+        start_at: float | None = None,
+        cut: threading.Event | None = None,
+    ) -> None:
+        """Play ``clip``. With ``start_at`` (on ``time.monotonic``) the device is opened at once
+        and started at that moment, so opening it costs the cue no time. Setting ``cut`` (then
+        calling :meth:`cut`) cancels the clip, waiting or playing."""
         import miniaudio
 
         quiet_alsa()
         finished = self._finished = threading.Event()
+        cut = self._cut = cut or threading.Event()
         if self._abort.is_set():
             return
         try:
@@ -118,14 +130,16 @@ class MiniaudioBackend(Backend):
         with self._lock:
             self._device = device
         try:
-            if self._abort.is_set():
-                return
             feed = _feed(clip.pcm, finished)
             next(feed)
+            if start_at is not None:
+                cut.wait(max(0.0, start_at - time.monotonic()))
+            if self._abort.is_set() or cut.is_set():
+                return
             device.start(feed)
             started()
             limit = clip.duration + _DRAIN_S + 2.0
-            if not finished.wait(limit) and not self._abort.is_set():
+            if not finished.wait(limit) and not (self._abort.is_set() or cut.is_set()):
                 raise BackendFailed("miniaudio: the device stopped taking samples")
         except BackendFailed:
             raise
@@ -147,8 +161,14 @@ class MiniaudioBackend(Backend):
         if context is not None:
             miniaudio.lib.ma_context_uninit(context)
 
+    def cut(self) -> None:
+        """Wake the clip waiting or playing now if its ``cut`` event is set, so it ends."""
+        if self._cut.is_set():
+            self._finished.set()
+
     def stop(self) -> None:
         self._abort.set()
+        self._cut.set()
         self._finished.set()  # wakes play() so it closes the device on its own thread
 
     def close(self) -> None:

@@ -1,28 +1,50 @@
 """Players: what the app calls to sound a cue batch. The caller never waits on audio.
 
-:class:`ChainPlayer` is the real one. ``play()`` only puts the request on a queue; one daemon
-worker thread takes requests in order, drops any that are more than :data:`MAX_LATE_S` past due
-(a late beep is worse than none), renders the clip, and hands it to the first backend of its
-chain. Each backend runs in a lane (a thread of its own), so a backend that hangs is given up on
-after :data:`START_TIMEOUT_S` and the same clip goes to the next one; a backend that raises is
-dropped the same way. Every change of backend is reported through ``on_backend``.
+:class:`ChainPlayer` is the real one, over a chain of backends. While the first backend is a
+:class:`~trackside.audio.backends.DirectBackend` (miniaudio in its child process), ``play()`` and
+``schedule()`` hand the cue straight to it from the caller's thread (a few bytes to a pipe), so
+no thread hop stands between an event and its sound, and a cue scheduled ahead starts at its
+time whatever the app's thread is doing then. The backend reports back; one daemon worker
+thread reads the reports, judges a backend that does not start (hung) or does not finish
+(stalled), and falls back.
+
+Every other backend is served by the worker: it takes requests in order, holds a scheduled one
+until its time, drops any that are more than :data:`MAX_LATE_S` past due (a late beep is worse
+than none), renders the clip and hands it to the first backend of its chain. Each such backend
+runs in a lane (a thread of its own), so a backend that hangs is given up on after
+:data:`START_TIMEOUT_S`. Whatever fails, hangs or crashes is dropped for the next backend, which
+plays the same clip; every change of backend is reported through ``on_backend``.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import heapq
+import itertools
 import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass
 
-from trackside.audio.backends import Backend, BackendFailed
+from trackside.audio.backends import Backend, BackendFailed, DirectBackend
 from trackside.audio.clips import Clip, ClipBank, SoundsMissing
 from trackside.audio.cues import SOUND_CHECK
+from trackside.audio.lanes import Lane, stop_quietly
+from trackside.audio.recording import CuePlayer, Played, RecordingPlayer
+
+__all__ = [
+    "MAX_LATE_S",
+    "PLAY_SLACK_S",
+    "START_TIMEOUT_S",
+    "BackendListener",
+    "ChainPlayer",
+    "CuePlayer",
+    "Played",
+    "RecordingPlayer",
+]
 
 MAX_LATE_S = 0.75
 """A cue batch that cannot start within this long after it was due is dropped."""
@@ -30,170 +52,40 @@ START_TIMEOUT_S = 0.4
 """A backend that has not started its output by then is taken as hung and dropped."""
 PLAY_SLACK_S = 6.0
 """Beyond a clip's own length, how long a backend may take to finish it before it is dropped."""
+WATCH_S = 0.05
+"""How often the worker looks at the cues a direct backend has not answered yet."""
 
 BackendListener = Callable[[str, str | None], None]
 """``on_backend(name, reason)``: the backend now in use, and why the previous one was dropped."""
 
 
-@runtime_checkable
-class CuePlayer(Protocol):
-    """What the app needs from a player. Every method returns at once."""
-
-    @property
-    def backend(self) -> str:
-        """The backend in use now ("miniaudio", "aplay", "bell", "silent", ...)."""
-        ...
-
-    @property
-    def muted(self) -> bool: ...
-
-    def set_muted(self, muted: bool) -> None:
-        """Mute or unmute. Muted, ``play()`` drops its cues (the sound check still plays)."""
-        ...
-
-    @property
-    def volume(self) -> float:
-        """Volume from 0 to 1."""
-        ...
-
-    def set_volume(self, volume: float) -> None:
-        """Set the volume (clamped to 0..1); cues already queued keep theirs."""
-        ...
-
-    def play(self, cues: Sequence[str], due: float | None = None) -> None:
-        """Sound ``cues`` back to back; ``due`` is on ``time.monotonic``'s clock (None: now)."""
-        ...
-
-    def sound_check(self) -> Future[str]:
-        """Play the test cue; the future gives the backend that played it."""
-        ...
-
-    def close(self) -> None:
-        """Stop playing and release the device. Safe to call twice."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class Played:
-    """One request a :class:`RecordingPlayer` received."""
-
-    cues: tuple[str, ...]
-    due: float | None
-    muted: bool = False
-
-
-class RecordingPlayer:
-    """A player for app tests: records what it was asked to play and plays nothing."""
-
-    def __init__(self, backend: str = "recording") -> None:
-        self.requests: list[Played] = []
-        self._backend = backend
-        self._muted = False
-        self._volume = 1.0
-        self.closed = False
-
-    @property
-    def played(self) -> list[tuple[str, ...]]:
-        """The cue batches that would have sounded (muted requests left out)."""
-        return [request.cues for request in self.requests if not request.muted]
-
-    @property
-    def backend(self) -> str:
-        return self._backend
-
-    @property
-    def muted(self) -> bool:
-        return self._muted
-
-    def set_muted(self, muted: bool) -> None:
-        self._muted = muted
-
-    @property
-    def volume(self) -> float:
-        return self._volume
-
-    def set_volume(self, volume: float) -> None:
-        self._volume = min(1.0, max(0.0, volume))
-
-    def play(self, cues: Sequence[str], due: float | None = None) -> None:
-        self.requests.append(Played(tuple(cues), due, self._muted))
-
-    def sound_check(self) -> Future[str]:
-        self.requests.append(Played(SOUND_CHECK, None, False))
-        future: Future[str] = Future()
-        future.set_result(self._backend)
-        return future
-
-    def close(self) -> None:
-        self.closed = True
-
-
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Request:
     cues: tuple[str, ...]
     due: float
     volume: float
     check: Future[str] | None = None
+    at: float | None = None
+    """A scheduled request starts at this time (the due time), not before."""
+    ticket: int = 0
+    key: int = 0
+    """Its number with the direct backend it was handed to."""
+    cancelled: bool = False
+    sent: float = 0.0
+    started: float | None = None
+    length: float = 0.0
 
 
 @dataclass(slots=True)
-class _Job:
-    clip: Clip
-    started: threading.Event = field(default_factory=threading.Event)
-    done: threading.Event = field(default_factory=threading.Event)
-    error: str | None = None
-
-
-def _stop(backend: Backend) -> None:
-    """Cut a backend short; one whose stop fails too is given up on all the same."""
-    with contextlib.suppress(Exception):
-        backend.stop()
-
-
-class _Lane:
-    """A backend's own thread, so the worker can give up on a backend that hangs."""
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._first = True
-
-    def attempt(self, clip: Clip, start_timeout: float) -> str | None:
-        """Play ``clip``; None if it played, else why not (the backend is then unusable)."""
-        if self._thread is None:
-            name = f"trackside-audio-{self.backend.name}"
-            self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-            self._thread.start()
-        job = _Job(clip)
-        self._jobs.put(job)
-        if self._first:
-            start_timeout += self.backend.first_start_s
-            self._first = False
-        if not job.started.wait(start_timeout):
-            _stop(self.backend)
-            return f"{self.backend.label} did not start within {start_timeout:g} s (hung)"
-        if not job.done.wait(clip.duration + PLAY_SLACK_S):
-            _stop(self.backend)
-            return f"{self.backend.label} stalled while playing"
-        return job.error
-
-    def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            try:
-                self.backend.play(job.clip, job.started.set)
-            except BackendFailed as error:
-                job.error = str(error)
-            except Exception as error:  # a backend bug must not kill its lane silently
-                job.error = f"{self.backend.label}: {type(error).__name__}: {error}"
-            finally:
-                job.started.set()
-                job.done.set()
+class _Reply:
+    kind: str
+    key: int
+    detail: str | float | None
+    backend: DirectBackend
 
 
 class ChainPlayer:
-    """The real player: a chain of backends on one worker thread (see the module docstring)."""
+    """The real player: a chain of backends (see the module docstring)."""
 
     def __init__(
         self,
@@ -208,7 +100,7 @@ class ChainPlayer:
     ) -> None:
         if not backends:
             raise ValueError("a chain needs at least one backend")
-        self._lanes = [_Lane(backend) for backend in backends]
+        self._lanes = [Lane(backend) for backend in backends]
         self._backends = tuple(backends)  # every one is closed at the end, dropped or not
         self._bank = bank or ClipBank()
         self._clock = clock
@@ -224,7 +116,15 @@ class ChainPlayer:
         """Batches played by a backend that makes sound (for tests and the status line)."""
         self.dropped_late = 0
         """Batches dropped because they could not start within :data:`MAX_LATE_S`."""
-        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()  # the direct backend and what was handed to it
+        self._direct: DirectBackend | None = None
+        self._sent: dict[int, _Request] = {}
+        self._scheduled: dict[int, _Request] = {}
+        self._numbers = itertools.count(1)
+        self._free_since = 0.0
+        self._direct_first = True
+        self._held: list[tuple[float, int, _Request]] = []  # scheduled, for a worker backend
+        self._queue: queue.SimpleQueue[_Request | _Reply | None] = queue.SimpleQueue()
         self._worker = threading.Thread(target=self._run, name="trackside-audio", daemon=True)
         self._worker.start()
         # At exit: no device left open (it can hang the process), no player process left behind.
@@ -242,6 +142,7 @@ class ChainPlayer:
 
     def set_muted(self, muted: bool) -> None:
         self._muted = muted
+        self._reissue()
 
     @property
     def volume(self) -> float:
@@ -249,20 +150,41 @@ class ChainPlayer:
 
     def set_volume(self, volume: float) -> None:
         self._volume = min(1.0, max(0.0, volume))
+        self._reissue()
 
     def play(self, cues: Sequence[str], due: float | None = None) -> None:
         if self._muted or self._closed or not cues:
             return
         when = self._clock() if due is None else due
-        self._queue.put_nowait(_Request(tuple(cues), when, self._volume))
+        self._dispatch(_Request(tuple(cues), when, self._volume))
+
+    def schedule(self, cues: Sequence[str], due: float) -> int:
+        """Sound ``cues`` at ``due`` (on ``time.monotonic``) unless cancelled before; returns
+        the ticket to :meth:`cancel` it with. Muting or a new volume applies to it."""
+        request = _Request(tuple(cues), due, self._volume, at=due)
+        with self._lock:
+            if self._muted:  # held ones whose moment went by will never be asked for again
+                past = self._clock()
+                self._scheduled = {t: r for t, r in self._scheduled.items() if (r.at or 0) > past}
+            request.ticket = next(self._numbers)
+            self._scheduled[request.ticket] = request
+        if not (self._muted or self._closed or not cues):
+            self._dispatch(request)
+        return request.ticket
+
+    def cancel(self, ticket: int) -> None:
+        """Withdraw a scheduled cue (cut short if it has just begun). Unknown tickets are fine."""
+        with self._lock:
+            request = self._scheduled.pop(ticket, None)
+        if request is not None:
+            self._withdraw(request)
 
     def sound_check(self) -> Future[str]:
         future: Future[str] = Future()
         if self._closed:
             future.set_result("closed")
         else:
-            request = _Request(SOUND_CHECK, self._clock(), self._volume, future)
-            self._queue.put_nowait(request)
+            self._dispatch(_Request(SOUND_CHECK, self._clock(), self._volume, future))
         return future
 
     def close(self) -> None:
@@ -272,7 +194,7 @@ class ChainPlayer:
         atexit.unregister(self.close)
         self._queue.put_nowait(None)
         for backend in self._backends:
-            _stop(backend)
+            stop_quietly(backend)
         self._worker.join(timeout=1.0)
         self._cancel_pending()
         for backend in self._backends:
@@ -282,33 +204,112 @@ class ChainPlayer:
 
     def _cancel_pending(self) -> None:
         """Answer the sound checks still queued, so no caller waits on a closed player."""
+        with self._lock:
+            left: list[_Request] = [*self._sent.values(), *(held for _, _, held in self._held)]
         while True:
             try:
-                request = self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except queue.Empty:
-                return
-            if request is not None and request.check is not None and not request.check.done():
+                break
+            if isinstance(item, _Request):
+                left.append(item)
+        for request in left:
+            if request.check is not None and not request.check.done():
                 request.check.set_result("closed")
+
+    # -- handing requests over ----------------------------------------------------------------
+
+    def _dispatch(self, request: _Request) -> None:
+        """To the direct backend from this thread if there is one, else to the worker."""
+        direct = self._direct
+        if direct is None or not self._send(direct, request):
+            self._queue.put_nowait(request)
+
+    def _send(self, direct: DirectBackend, request: _Request) -> bool:
+        with self._lock:
+            if self._direct is not direct:
+                return False
+            request.key = next(self._numbers)
+            request.sent = self._clock()
+            self._sent[request.key] = request
+        try:
+            direct.submit(request.key, request.cues, request.volume, request.due, request.at)
+        except BackendFailed:
+            with self._lock:
+                self._sent.pop(request.key, None)
+            return False
+        if request.cancelled:  # withdrawn while it was being written
+            direct.cancel(request.key)
+        return True
+
+    def _withdraw(self, request: _Request) -> None:
+        request.cancelled = True
+        with self._lock:
+            direct = self._direct
+            sent = self._sent.pop(request.key, None) is request
+        if sent and direct is not None:
+            direct.cancel(request.key)
+
+    def _reissue(self) -> None:
+        """Scheduled cues not begun yet take the mute switch and volume now in force."""
+        with self._lock:
+            pending = [r for r in self._scheduled.values() if r.started is None]
+        now = self._clock()
+        for old in pending:
+            self._withdraw(old)
+            new = _Request(old.cues, old.due, self._volume, at=old.at, ticket=old.ticket)
+            with self._lock:
+                if self._scheduled.get(old.ticket) is not old:
+                    continue
+                if (old.at or now) <= now:  # its moment went by (muted, or just now)
+                    del self._scheduled[old.ticket]
+                    continue
+                self._scheduled[old.ticket] = new
+            if not (self._muted or self._closed):
+                self._dispatch(new)
+
+    def _settle(self, request: _Request, result: str) -> None:
+        if request.check is not None and not request.check.done():
+            request.check.set_result(result)
+        if request.ticket:
+            with self._lock:
+                if self._scheduled.get(request.ticket) is request:
+                    del self._scheduled[request.ticket]
 
     # -- the worker ---------------------------------------------------------------------------
 
     def _run(self) -> None:
         self._drop_unavailable()
         while True:
-            request = self._queue.get()
-            if request is None or self._closed:
+            try:
+                item = self._queue.get(timeout=self._next_wake())
+            except queue.Empty:
+                item = _Reply("", 0, None, _NOBODY)
+            if item is None or self._closed:
                 return
             try:
-                played_by = self._serve(request)
+                self._release_held()  # what was due by now goes before what just came
+                if isinstance(item, _Reply):
+                    self._on_reply(item)
+                else:
+                    self._serve(item)
+                self._watch()
             except Exception as error:  # a bug here must not silence the rest of the session
-                played_by = f"failed: {type(error).__name__}: {error}"
-            if request.check is not None:
-                request.check.set_result(played_by)
+                if isinstance(item, _Request):
+                    self._settle(item, f"failed: {type(error).__name__}: {error}")
+
+    def _next_wake(self) -> float | None:
+        waits = []
+        if self._held:
+            waits.append(max(0.0, self._held[0][0] - self._clock()))
+        if self._sent:
+            waits.append(WATCH_S)
+        return min(waits) if waits else None
 
     def _drop_unavailable(self) -> None:
         """Check each backend's cheap availability up front, so the app shows the real one."""
         reasons: list[str] = []
-        kept: list[_Lane] = []
+        kept: list[Lane] = []
         for lane in self._lanes:
             reason = lane.backend.unavailable()
             if reason is None:
@@ -320,8 +321,30 @@ class ChainPlayer:
         with contextlib.suppress(Exception):  # a failed warm-up shows up at the first cue
             self._lanes[0].backend.warm()
 
-    def _serve(self, request: _Request) -> str:
-        """Play one request on the first backend that can; return its label (or why not)."""
+    def _serve(self, request: _Request) -> None:
+        if request.cancelled:
+            return
+        if request.at is not None and request.at > self._clock() and self._direct is None:
+            heapq.heappush(self._held, (request.at, next(self._numbers), request))
+            return
+        result = self._play(request)
+        if result is not None:
+            self._settle(request, result)
+
+    def _release_held(self) -> None:
+        while self._held and self._held[0][0] <= self._clock():
+            self._serve(heapq.heappop(self._held)[2])
+
+    def _play(self, request: _Request) -> str | None:
+        """Play one request on the first backend that can; its label (or why not), or None
+        once a direct backend has taken it (it is settled when that backend reports)."""
+        direct = self._direct
+        if direct is not None:
+            if self._send(direct, request):
+                return None
+            self._fail_direct(direct.death_reason())
+            if self._direct is not None:
+                return "failed: " + direct.death_reason()
         if self._late(request):
             return "dropped: late"
         try:
@@ -331,7 +354,7 @@ class ChainPlayer:
             clip = Clip(request.cues, b"")
         while True:
             lane = self._lanes[0]
-            problem = lane.attempt(clip, self._start_timeout)
+            problem = lane.attempt(clip, self._start_timeout, PLAY_SLACK_S)
             if problem is None:
                 if lane.backend.label != self._backend:  # e.g. pw-play failed, aplay played
                     self._switched(None)
@@ -344,13 +367,92 @@ class ChainPlayer:
             self._switched(problem)
             if self._late(request):
                 return "dropped: late"
+            if self._direct is not None:  # the next backend takes cues directly
+                return self._play(request)
+
+    # -- the direct backend's reports ------------------------------------------------------------
+
+    def _on_reply(self, reply: _Reply) -> None:
+        if reply.backend is not self._direct:
+            return  # a backend dropped already, or the watch's own wake-up
+        if reply.kind == "dead":
+            self._fail_direct(str(reply.detail or f"{reply.backend.label} stopped"))
+            return
+        with self._lock:
+            request = self._sent.get(reply.key)
+        if request is None:
+            return  # withdrawn
+        now = self._clock()
+        self._direct_first = False
+        if reply.kind == "S":
+            request.started = now
+            request.length = reply.detail if isinstance(reply.detail, float) else 0.0
+            return
+        with self._lock:
+            self._sent.pop(reply.key, None)
+        self._free_since = now
+        if reply.kind == "D":
+            self.played += 1
+            self._settle(request, reply.backend.label)
+        elif reply.kind == "L":
+            self.dropped_late += 1
+            self._settle(request, "dropped: late")
+        else:
+            with self._lock:
+                self._sent[reply.key] = request  # it goes to the next backend with the rest
+            self._fail_direct(str(reply.detail or f"{reply.backend.label} failed"))
+
+    def _watch(self) -> None:
+        """Give up on a direct backend that does not start a cue in time, or never ends one."""
+        direct = self._direct
+        if direct is None or not self._sent:
+            return
+        now = self._clock()
+        with self._lock:
+            sent = list(self._sent.values())
+        playing = [request for request in sent if request.started is not None]
+        for request in playing:
+            if now > (request.started or now) + request.length + PLAY_SLACK_S:
+                self._fail_direct(f"{direct.label} stalled while playing")
+                return
+        if playing:
+            return
+        timeout = self._start_timeout + (direct.first_start_s if self._direct_first else 0.0)
+        for request in sent:
+            begin = max(request.sent if request.at is None else request.at, self._free_since)
+            if now > begin + timeout:
+                self._fail_direct(f"{direct.label} did not start within {timeout:g} s (hung)")
+                return
+
+    def _fail_direct(self, reason: str) -> None:
+        """Drop the direct backend; what it had not played goes to the next one, in order."""
+        with self._lock:
+            direct = self._direct
+            if direct is None:
+                return
+            left = sorted(self._sent.values(), key=lambda request: request.key)
+            self._sent.clear()
+            if len(self._lanes) > 1:
+                self._direct = None
+        stop_quietly(direct)
+        if self._direct is not None:  # alone in its chain: nothing to fall back on
+            for request in left:
+                self._settle(request, f"failed: {reason}")
+            return
+        self._drop(self._lanes.pop(0))
+        self._switched(reason)
+        for request in left:
+            request.started = None
+            self._serve(request)
+
+    # -- the chain ----------------------------------------------------------------------------
 
     def _drop_while(self, test: Callable[[Backend], bool], reason: str) -> None:
         while len(self._lanes) > 1 and test(self._lanes[0].backend):
             self._drop(self._lanes.pop(0))
         self._switched(reason)
 
-    def _drop(self, lane: _Lane) -> None:
+    def _drop(self, lane: Lane) -> None:
         """Release a backend dropped from the chain (a child process, a device) right away."""
         with contextlib.suppress(Exception):
             lane.backend.close()
@@ -362,10 +464,29 @@ class ChainPlayer:
         return False
 
     def _switched(self, reason: str | None) -> None:
-        self._backend = self._lanes[0].backend.label
+        backend = self._lanes[0].backend
+        self._backend = backend.label
+        if isinstance(backend, DirectBackend) and self._direct is not backend:
+            self._attach(backend)
         if self._backend == self._reported:
             return
         self._reported = self._backend
         if self._on_backend is not None:
             with contextlib.suppress(Exception):  # the app's callback must not kill the worker
                 self._on_backend(self._backend, reason)
+
+    def _attach(self, backend: DirectBackend) -> None:
+        def report(kind: str, key: int, detail: str | float | None) -> None:
+            self._queue.put_nowait(_Reply(kind, key, detail, backend))
+
+        backend.attach(report, self._max_late, self._volume)
+        self._direct_first = True
+        with self._lock:
+            self._direct = backend
+
+
+class _Nobody(DirectBackend):
+    """Stands for no backend in the worker's own wake-ups."""
+
+
+_NOBODY = _Nobody()
