@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from trackside.core.events import Event, EventKind
 from trackside.core.plan import Plan
@@ -141,10 +141,44 @@ def cue_batches(events: Iterable[Event], plan: Plan) -> tuple[CueBatch, ...]:
     return tuple(batches)
 
 
+AHEAD_S = 10.0
+"""How far ahead the cues the session will sound by itself are handed to a scheduling player."""
+_AHEAD_MAX = 16
+
+
+def upcoming(session: Session, horizon: float = AHEAD_S) -> tuple[CueBatch, ...]:
+    """The cue batches the session sounds by itself if no key is pressed: those due within
+    ``horizon`` seconds of its time, and at least the next one (the 3-2-1, the window opening,
+    the pips, a step ending at its maximum or its time, and what starts with the next step).
+
+    Each is the batch the runner hears when its moment comes, with the same due time.
+    """
+    batches: list[CueBatch] = []
+    start = session.now
+    for _ in range(_AHEAD_MAX):
+        due = session.next_due()
+        if due is None or (batches and due > start + horizon):
+            break
+        session, events = session.advance(due)
+        batches.extend(cue_batches(events, session.plan))
+    return tuple(batches)
+
+
 class CueSink(Protocol):
     """Anything with a player's ``play(cues, due)``."""
 
     def play(self, cues: Sequence[str], due: float | None = None) -> None: ...
+
+
+@runtime_checkable
+class CueScheduler(Protocol):
+    """A player that can also be told a cue ahead of its time, and told again it is off."""
+
+    def play(self, cues: Sequence[str], due: float | None = None) -> None: ...
+
+    def schedule(self, cues: Sequence[str], due: float) -> int: ...
+
+    def cancel(self, ticket: int) -> None: ...
 
 
 class CueListener:
@@ -154,17 +188,49 @@ class CueListener:
     due time. The engine's times are on the runner's clock; give ``player_clock`` (the clock the
     player judges lateness by, ``time.monotonic`` for the real one) when the two differ, as for a
     resumed session whose clock carries on from another process, and the due times are moved
-    onto it (the session has just been advanced to the runner's now).
+    onto it.
+
+    With a player that schedules (:class:`CueScheduler`), the batches the session will sound by
+    itself (:func:`upcoming`) are scheduled ahead at each change, so each starts at its moment
+    whatever the app's thread is doing then; any key (a mark, undo, pause, skip, end) changes
+    what is upcoming, and what is no longer coming is cancelled. When an event comes due, its
+    batch was scheduled already and is not played twice.
     """
 
     def __init__(self, player: CueSink, player_clock: Callable[[], float] | None = None) -> None:
         self.player = player
         self.player_clock = player_clock
+        self._tickets: dict[tuple[float, tuple[str, ...]], int] = {}
+        self._shift = 0.0
+        self._session_start: object = None
 
     def __call__(self, session: Session, events: tuple[Event, ...]) -> None:
-        shift = 0.0 if self.player_clock is None else self.player_clock() - session.now
+        shift = self._shift_for(session)
         for batch in cue_batches(events, session.plan):
-            self.player.play(batch.cues, batch.due + shift)
+            if self._tickets.pop((batch.due, batch.cues), None) is None:
+                self.player.play(batch.cues, batch.due + shift)
+        if isinstance(self.player, CueScheduler):
+            self._schedule(self.player, session, shift)
+
+    def _schedule(self, player: CueScheduler, session: Session, shift: float) -> None:
+        ahead = {(batch.due, batch.cues): batch for batch in upcoming(session)}
+        for key in [key for key in self._tickets if key not in ahead]:
+            player.cancel(self._tickets.pop(key))
+        for key, batch in ahead.items():
+            if key not in self._tickets:
+                self._tickets[key] = player.schedule(batch.cues, batch.due + shift)
+
+    def _shift_for(self, session: Session) -> float:
+        """Session time to player time. Reading the player's clock after the runner read its
+        own only ever adds to the difference, so within one session the least seen is kept."""
+        if self.player_clock is None:
+            return 0.0
+        seen = self.player_clock() - session.now
+        first = session.actions[0] if session.actions else None
+        if first is not self._session_start or seen < self._shift:
+            self._session_start = first
+            self._shift = seen
+        return self._shift
 
 
 def _next_is_rep(event: Event, plan: Plan) -> bool:
