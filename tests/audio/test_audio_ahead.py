@@ -190,3 +190,21 @@ def test_muting_silences_a_scheduled_cue_and_unmuting_brings_it_back(bank: ClipB
     player.close()
     assert [clip.cues for clip in good.clips] == [("tone_pip",), ("tone_go", "say_check")]
     assert good.clips[0].pcm == bank.render(("tone_pip",), 0.5).pcm
+
+
+def test_after_a_suspend_what_was_told_ahead_is_taken_back_and_judged_like_the_rest() -> None:
+    clock = FakeClock(1000.0)
+    player_time = [5000.0]  # the player's clock: it stops while the computer sleeps
+    runner = Runner(Session(short_plan(), countdown_s=0), clock)
+    player = AheadPlayer()
+    runner.listeners.append(CueListener(player, lambda: player_time[0]))
+    runner.act(A.START)
+    clock.advance(70)
+    player_time[0] += 70
+    runner.act(A.MARK)
+    window = ("tone_window", "say_window_open")
+    assert (window, 5090.0) in player.ahead.values()  # 20 s into the recovery, player time
+    clock.advance(600)  # asleep for ten minutes: the session's clock ran on, the player's not
+    runner.tick()
+    assert (window, 5090.0) in player.cancelled
+    assert (window, 1090.0 + 3400.0) in player.now  # 10 min late for the player: it drops it

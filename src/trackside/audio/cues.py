@@ -144,6 +144,10 @@ def cue_batches(events: Iterable[Event], plan: Plan) -> tuple[CueBatch, ...]:
 AHEAD_S = 10.0
 """How far ahead the cues the session will sound by itself are handed to a scheduling player."""
 _AHEAD_MAX = 16
+_RESHIFT_S = 0.001
+"""A batch told ahead is told again when the clock shift is known this much better."""
+_SUSPENDED_S = 0.5
+"""A shift that moved this much means the clocks parted (a suspend): what was told is stale."""
 
 
 def upcoming(session: Session, horizon: float = AHEAD_S) -> tuple[CueBatch, ...]:
@@ -200,25 +204,35 @@ class CueListener:
     def __init__(self, player: CueSink, player_clock: Callable[[], float] | None = None) -> None:
         self.player = player
         self.player_clock = player_clock
-        self._tickets: dict[tuple[float, tuple[str, ...]], int] = {}
+        self._tickets: dict[tuple[float, tuple[str, ...]], tuple[int, float]] = {}
+        """Each batch told ahead: its ticket, and the clock shift it was told with."""
         self._shift = 0.0
         self._session_start: object = None
 
     def __call__(self, session: Session, events: tuple[Event, ...]) -> None:
         shift = self._shift_for(session)
         for batch in cue_batches(events, session.plan):
-            if self._tickets.pop((batch.due, batch.cues), None) is None:
+            told = self._tickets.pop((batch.due, batch.cues), None)
+            if told is not None and abs(told[1] - shift) > _SUSPENDED_S:
+                # Told on a clock that has since jumped (the computer slept): take it back,
+                # and this batch is judged late or not like any other.
+                if isinstance(self.player, CueScheduler):
+                    self.player.cancel(told[0])
+                told = None
+            if told is None:
                 self.player.play(batch.cues, batch.due + shift)
         if isinstance(self.player, CueScheduler):
             self._schedule(self.player, session, shift)
 
     def _schedule(self, player: CueScheduler, session: Session, shift: float) -> None:
         ahead = {(batch.due, batch.cues): batch for batch in upcoming(session)}
-        for key in [key for key in self._tickets if key not in ahead]:
-            player.cancel(self._tickets.pop(key))
+        for key, (ticket, told_shift) in list(self._tickets.items()):
+            if key not in ahead or abs(told_shift - shift) > _RESHIFT_S:
+                player.cancel(ticket)
+                del self._tickets[key]
         for key, batch in ahead.items():
             if key not in self._tickets:
-                self._tickets[key] = player.schedule(batch.cues, batch.due + shift)
+                self._tickets[key] = (player.schedule(batch.cues, batch.due + shift), shift)
 
     def _shift_for(self, session: Session) -> float:
         """Session time to player time. Reading the player's clock after the runner read its
