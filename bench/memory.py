@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from bench.common import PYTHON, REPO, Figure, bytecode_env, median
@@ -59,7 +60,7 @@ async def run_trackside(step: int) -> dict[str, float]:
     from trackside.app import TracksideApp
     from trackside.audio import CueListener, RecordingPlayer
     from trackside.core.clock import FakeClock
-    from trackside.presets.loader import resolve
+    from trackside.presets.loader import load_checked
     from trackside.screens.session import SessionScreen
     from trackside.settings import Settings
 
@@ -67,7 +68,7 @@ async def run_trackside(step: int) -> dict[str, float]:
     player = RecordingPlayer()
     app = TracksideApp(
         clock=clock,
-        preset=resolve("21x400m"),
+        preset=load_checked("21x400m"),  # as `trackside run 21x400m` loads it
         settings=Settings(countdown_s=3),
         listeners=[CueListener(player)],
         audio=player,
@@ -101,11 +102,11 @@ def child(which: str, step: int) -> None:
     print(json.dumps(asyncio.run(run)))
 
 
-def measure_one(which: str, step: int) -> dict[str, float]:
+def measure_one(which: str, step: int, cache: Path) -> dict[str, float]:
     done = subprocess.run(
         [PYTHON, "-m", "bench.memory", "child", which, str(step)],
         cwd=REPO,
-        env={**os.environ, **bytecode_env()},
+        env={**os.environ, **bytecode_env(), "XDG_CACHE_HOME": str(cache)},
         capture_output=True,
         text=True,
         check=True,
@@ -118,13 +119,15 @@ def measure(quick: bool = False) -> list[Figure]:
     """Peak RSS and growth: medians over alternating runs (after one run that caches bytecode)."""
     runs = 1 if quick else 3
     step = 20 if quick else 4  # seconds of recovery per screen tick (the track: 1)
-    measure_one("minimal", step)
-    measure_one("trackside", 80)
     ours: list[dict[str, float]] = []
     base: list[dict[str, float]] = []
-    for _ in range(runs):
-        base.append(measure_one("minimal", step))
-        ours.append(measure_one("trackside", step))
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as cache:
+        # The first run also checks 21x400m and caches it, as a first `trackside run` does.
+        measure_one("minimal", step, Path(cache))
+        measure_one("trackside", 80, Path(cache))
+        for _ in range(runs):
+            base.append(measure_one("minimal", step, Path(cache)))
+            ours.append(measure_one("trackside", step, Path(cache)))
     peak = median([r["peak"] for r in ours])
     baseline = median([r["peak"] for r in base])
     growth = median([r["growth"] for r in ours])

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -25,19 +26,21 @@ from trackside.audio.players import BackendListener, CuePlayer
 from trackside.core.clock import Clock
 from trackside.core.events import ActionKind
 from trackside.core.session import Session
-from trackside.history.log import SessionLog
-from trackside.history.resume import Unfinished
-from trackside.history.store import HistoryStore
 from trackside.history_link import NewLog, store_logs
 from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry
 from trackside.runner import ActionLog, EventListener, Runner
-from trackside.screens.history import HistoryScreen
-from trackside.screens.picker import PickerScreen
 from trackside.screens.ready import ReadyScreen
 from trackside.screens.session import AudioControl, SessionScreen
-from trackside.screens.summary import SummaryScreen
 from trackside.settings import Settings, ThemeName, save_settings
+
+if TYPE_CHECKING:
+    # Loaded when first shown or used, not before the first frame (see ``_picker``); their
+    # messages are handled by name (``on_summary_screen_closed``), not with ``@on``.
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
+    from trackside.screens.picker import PickerScreen
+    from trackside.screens.summary import SummaryScreen
 
 DARK = Theme(
     name="trackside-dark",
@@ -177,7 +180,7 @@ class TracksideApp(App[int]):
         elif self.preset is not None:
             self._show(ReadyScreen(self.preset, self.preset_id))
         else:
-            self._show(PickerScreen(self.library))
+            self._show(self._picker())
         if self.history_problem is not None:
             self.history.tell(self.history_problem)
         if self.unfinished is not None and self.runner is None:
@@ -196,8 +199,13 @@ class TracksideApp(App[int]):
 
     # -- the flow -------------------------------------------------------------------------
 
-    @on(PickerScreen.Chosen)
-    def _chosen(self, message: PickerScreen.Chosen) -> None:
+    def _picker(self) -> Screen[None]:
+        from trackside.screens.picker import PickerScreen
+
+        return PickerScreen(self.library)
+
+    def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
+        """A preset was chosen in the picker: get ready to run it."""
         if message.entry.preset is not None:
             self._show(ReadyScreen(message.entry.preset, message.entry.id))
 
@@ -228,18 +236,21 @@ class TracksideApp(App[int]):
         show = self.settings.show_rep_clock
         self._show(SessionScreen(runner, show_rep_clock=show, audio=self.audio))
 
-    @on(SummaryScreen.UndoRequested)
-    def _undo_last_mark(self) -> None:
+    def on_summary_screen_undo_requested(self) -> None:
+        """Take back the final mark."""
         # The final mark was a stray press: take it back and carry on with the session.
         if self.runner is not None and self.runner.check(ActionKind.UNDO) is None:
             self.runner.act(ActionKind.UNDO)
             self.show_session(self.runner)
 
+    def on_summary_screen_closed(self, message: SummaryScreen.Closed) -> None:
+        """The summary was closed: back to the picker, on to the preset, or out."""
+        self._back(message)
+
     @on(ReadyScreen.Backed)
-    @on(SummaryScreen.Closed)
     def _back(self, message: ReadyScreen.Backed | SummaryScreen.Closed) -> None:
         if self.library:
-            self._show(PickerScreen(self.library))
+            self._show(self._picker())
         elif self.preset is not None and self._preset_waits(message):
             # `trackside run X` resumed another session first: X is still to be run.
             self._show(ReadyScreen(self.preset, self.preset_id))
@@ -247,10 +258,13 @@ class TracksideApp(App[int]):
             self.exit(0)
 
     def _preset_waits(self, message: Message) -> bool:
-        return isinstance(message, SummaryScreen.Closed) and not self.preset_started
+        return not isinstance(message, ReadyScreen.Backed) and not self.preset_started
 
     @on(SessionScreen.Finished)
     def _finished(self, message: SessionScreen.Finished) -> None:
+        from trackside.history.log import SessionLog
+        from trackside.screens.summary import SummaryScreen
+
         runner = self.runner
         can_undo = runner is not None and runner.check(ActionKind.UNDO) is None
         log = runner.log if runner is not None else None
@@ -261,8 +275,8 @@ class TracksideApp(App[int]):
         self.history.finish(log, message.session, None, None, summary)
         self.history.compare(log, message.session, summary)
 
-    @on(SummaryScreen.Rated)
-    def _rated(self, message: SummaryScreen.Rated) -> None:
+    def on_summary_screen_rated(self, message: SummaryScreen.Rated) -> None:
+        """Store the runner's rating and note."""
         runner = self.runner
         if runner is not None:
             rating, note = message.rating, message.note
@@ -290,8 +304,11 @@ class TracksideApp(App[int]):
         elif isinstance(self.screen, SessionScreen):
             # Its q quits: not a key to be one screen away from in the middle of a rep.
             self.notify("The history opens from the picker or the summary")
-        elif not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen(self.history.store))
+        else:
+            from trackside.screens.history import HistoryScreen
+
+            if not isinstance(self.screen, HistoryScreen):
+                self.push_screen(HistoryScreen(self.history.store))
 
     # -- sound --------------------------------------------------------------------------
 

@@ -13,18 +13,21 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trackside import paths
 from trackside.app import AudioFactory, TracksideApp
 from trackside.audio.factory import AudioUnavailable, check_backend, make_player
 from trackside.core.clock import Clock, SessionClock
-from trackside.history.resume import Unfinished, latest_unfinished, resume_session
-from trackside.history.store import HistoryError, HistoryStore
 from trackside.history_link import find_unfinished, open_store, store_logs
 from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.runner import Runner
 from trackside.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
 
 EXIT_USAGE = 2
 _THEMES = {"dark": "trackside-dark", "light": "trackside-light"}
@@ -71,6 +74,8 @@ def preset_id_of(ref: str) -> str:
 
 def open_history() -> tuple[HistoryStore | None, str | None]:
     """The history store, opened (None without a data folder), and a line to show if any."""
+    from trackside.history.store import HistoryStore
+
     try:
         path = paths.history_db()
     except OSError as error:
@@ -82,6 +87,9 @@ def resumed_runner(store: HistoryStore | None, clock: Clock) -> Runner | str:
     """``trackside resume``: the latest unfinished session's runner, or why there is none."""
     if store is None:
         return "no history to resume from"
+    from trackside.history.resume import latest_unfinished, resume_session
+    from trackside.history.store import HistoryError
+
     try:
         unfinished: Unfinished | None = latest_unfinished(store)
     except HistoryError as error:

@@ -4,6 +4,9 @@ The app owns one :class:`HistoryKeeper`. Anything that touches the SQLite file (
 session with its rating, comparing it, saving or discarding an unfinished one) runs in a worker
 thread and answers by message, so the event loop never waits on the disk. Only the recording of
 each action runs on the loop, on purpose: it must be on disk before the screen reacts.
+
+The history modules and the screens that show it are imported when first used, not with the
+app: the first frame does not wait for SQLite, the summary or the resume question.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message import Message
@@ -18,19 +22,14 @@ from textual.message_pump import MessagePump
 
 from trackside.core.clock import Clock
 from trackside.core.session import Session
-from trackside.history.log import SessionLog
-from trackside.history.resume import (
-    Unfinished,
-    discard_unfinished,
-    end_unfinished,
-    resume_session,
-)
-from trackside.history.store import HistoryError, HistoryStore
-from trackside.history_link import comparison_for, problem_core
+from trackside.history_link import problem_core
 from trackside.runner import ActionLog, Runner
-from trackside.screens.confirm import ConfirmScreen
-from trackside.screens.resume import Choice, ResumeScreen
-from trackside.screens.summary import SummaryScreen
+
+if TYPE_CHECKING:
+    from trackside.history.log import SessionLog
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
+    from trackside.screens.resume import Choice
 
 
 @dataclass
@@ -74,6 +73,10 @@ class HistoryKeeper:
 
     def adopt(self, log: ActionLog | None) -> None:
         """Have a log made outside the app (a resumed one) report its problems here."""
+        if log is None:
+            return
+        from trackside.history.log import SessionLog
+
         if isinstance(log, SessionLog) and log.on_problem is None:
             log.on_problem = self.tell
             if log.problem is not None:
@@ -83,6 +86,7 @@ class HistoryKeeper:
 
     def ask(self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]) -> None:
         """Ask what to do with ``unfinished``; a resumed session's runner goes to ``show``."""
+        from trackside.screens.resume import ResumeScreen
 
         def chosen(choice: Choice | None) -> None:
             if choice == "resume":
@@ -99,6 +103,8 @@ class HistoryKeeper:
     def _confirm_discard(
         self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]
     ) -> None:
+        from trackside.screens.confirm import ConfirmScreen
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.settle(unfinished, discard=True)
@@ -112,6 +118,8 @@ class HistoryKeeper:
         """The unfinished session's runner, exactly where it was (None without a store)."""
         if self.store is None:
             return None
+        from trackside.history.resume import resume_session
+
         resumed = resume_session(self.store, unfinished, clock=clock, on_problem=self.tell)
         return Runner(resumed.session, resumed.clock, log=resumed.log)
 
@@ -120,6 +128,8 @@ class HistoryKeeper:
         store = self.store
         if store is None:
             return
+        from trackside.history.resume import discard_unfinished, end_unfinished
+        from trackside.history.store import HistoryError
 
         def work() -> None:
             try:
@@ -147,6 +157,9 @@ class HistoryKeeper:
         answer: MessagePump,
     ) -> None:
         """Store how ``session`` ended, with the rating and note; ``answer`` hears ``Kept``."""
+        from trackside.history.log import SessionLog
+        from trackside.screens.summary import SummaryScreen
+
         if not isinstance(log, SessionLog):
             return
         self._wanted[log] = (session, rating, note)
@@ -165,6 +178,11 @@ class HistoryKeeper:
 
     def compare(self, log: ActionLog | None, session: Session, answer: MessagePump) -> None:
         """Compare ``session`` with the earlier sessions of its preset; ``answer`` hears it."""
+        from trackside.history.log import SessionLog
+        from trackside.history.store import HistoryError
+        from trackside.history_link import comparison_for
+        from trackside.screens.summary import SummaryScreen
+
         store = self.store
         if store is None or not isinstance(log, SessionLog):
             return

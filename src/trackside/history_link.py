@@ -3,6 +3,7 @@
 Everything here may block on the SQLite file, so :func:`open_store` and :func:`find_unfinished`
 run before the event loop starts (in ``run_app``) and the queries run in worker threads. None of
 it raises: a history that cannot be used is a line to show the runner, and sessions run anyway.
+The history modules (and sqlite3) are imported by the functions that use them, not with the app.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from trackside.core.session import Session
-from trackside.history.log import SessionLog, start_log
-from trackside.history.resume import Unfinished, latest_unfinished
-from trackside.history.store import HistoryError, HistoryStore, Status
-from trackside.history.views import Comparison, Overview, compare, list_sessions
-from trackside.history.views import overview as overview_of
 from trackside.presets.checked import AnyPreset
-from trackside.summary import rep_stats
+
+if TYPE_CHECKING:
+    from trackside.history.log import SessionLog
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
+    from trackside.history.views import Comparison, Overview
 
 STILL_RUNS = ": sessions still run, kept in memory until it can be saved"
 """Added to a history file that cannot be opened at start-up: the runner's next question."""
@@ -50,6 +52,8 @@ def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
     """A log factory writing every new session to ``store`` (None: kept in memory only)."""
 
     def make(new: NewLog) -> SessionLog:
+        from trackside.history.log import start_log
+
         preset = new.preset
         return start_log(
             store,
@@ -70,6 +74,8 @@ def open_store(store: HistoryStore) -> tuple[HistoryStore, str | None]:
     A store that cannot be opened is kept all the same: each session's log tries it again
     (every few seconds at most) and writes what it kept in memory once the file takes it.
     """
+    from trackside.history.store import HistoryError
+
     try:
         store.open()
     except HistoryError as error:
@@ -82,6 +88,9 @@ def find_unfinished(store: HistoryStore | None) -> tuple[Unfinished | None, str 
     """The newest session left running (or None), and a problem line if the search failed."""
     if store is None:
         return None, None
+    from trackside.history.resume import latest_unfinished
+    from trackside.history.store import HistoryError
+
     try:
         return latest_unfinished(store), None
     except HistoryError as error:
@@ -92,6 +101,11 @@ def comparison_for(
     store: HistoryStore, session_id: int | None, preset_id: str, session: Session
 ) -> Comparison | None:
     """Today's session against the earlier sessions of its preset. Raises HistoryError."""
+    from trackside.history.store import Status
+    from trackside.history.views import Overview, compare
+    from trackside.history.views import overview as overview_of
+    from trackside.summary import rep_stats
+
     if session_id is not None:
         return compare(store, overview_of(store.session(session_id), session))
     # Not on disk: the earlier sessions are all the stored ones of this preset.
@@ -113,4 +127,6 @@ def comparison_for(
 
 def sessions_listed(store: HistoryStore) -> list[Overview]:
     """The history screen's rows, newest first. Raises HistoryError."""
+    from trackside.history.views import list_sessions
+
     return list(reversed(list_sessions(store)))
