@@ -330,6 +330,7 @@ def serve(
     """The child's whole life: warm up, then schedule and play cues until stdin closes."""
     backend = MiniaudioBackend(names or None)  # never miniaudio's default list: it has JACK
     backend.warm()  # while the app starts, so the first cue is as prompt as the others
+    backend.rehearse()
     bank = ClipBank(sounds)
     with contextlib.suppress(SoundsMissing):
         bank.prepare(volume)  # read and scale the sounds now, not at the first cue

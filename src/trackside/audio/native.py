@@ -99,6 +99,26 @@ class MiniaudioBackend(Backend):
 
             quiet_alsa()
 
+    def rehearse(self) -> None:
+        """Open a device and close it, unstarted (no sound): the first cue then finds the
+        sound system's configuration read and every code path warm. Never raises."""
+        with contextlib.suppress(Exception):
+            with self._lock:
+                self._device = self._open()
+            self._release()
+
+    def _open(self) -> Any:
+        import miniaudio
+
+        return miniaudio.PlaybackDevice(
+            output_format=miniaudio.SampleFormat.SIGNED16,
+            nchannels=1,
+            sample_rate=RATE,
+            buffersize_msec=_BUFFER_MS,
+            backends=[getattr(miniaudio.Backend, name) for name in self._names],
+            app_name="trackside",
+        )
+
     def play(
         self,
         clip: Clip,
@@ -109,7 +129,6 @@ class MiniaudioBackend(Backend):
         """Play ``clip``. With ``start_at`` (on ``time.monotonic``) the device is opened at once
         and started at that moment, so opening it costs the cue no time. Setting ``cut`` (then
         calling :meth:`cut`) cancels the clip, waiting or playing."""
-        import miniaudio
 
         quiet_alsa()
         finished = self._finished = threading.Event()
@@ -117,14 +136,7 @@ class MiniaudioBackend(Backend):
         if self._abort.is_set():
             return
         try:
-            device = miniaudio.PlaybackDevice(
-                output_format=miniaudio.SampleFormat.SIGNED16,
-                nchannels=1,
-                sample_rate=RATE,
-                buffersize_msec=_BUFFER_MS,
-                backends=[getattr(miniaudio.Backend, name) for name in self._names],
-                app_name="trackside",
-            )
+            device = self._open()
         except Exception as error:
             raise BackendFailed(f"miniaudio: {_one_line(error)}") from None
         with self._lock:
