@@ -142,11 +142,13 @@ def delays_of(
     for due, cues in batches:
         at = captured.find(bank.render(cues, volume).pcm, position)
         if at < 0:
+            MISSING.append(cues)
             continue
         position = at + 1
         seen = poller.first_reaching(at)
         if seen is not None:
             delays.append((seen - due) * 1e3)
+            WORST.append(((seen - due) * 1e3, cues))
     bank.close()
     return delays + [float("inf")] * (len(batches) - len(delays))  # a cue never heard: inf
 
@@ -190,11 +192,26 @@ def run_app_session(root: Path) -> list[float]:
                 tmux.keys("app", "Space")
         time.sleep(4.0)  # the last cues play out
     batches = []
+    heard_at = 0.0
     for line in log.read_text().splitlines():
         parts = line.split()
+        if parts and parts[0] == "heard":
+            heard_at = float(parts[1])
         if parts and parts[0] == "cue":
             batches.append((float(parts[1]), tuple(parts[2:])))
+            if heard_at > float(parts[1]):  # came out of a tick after its moment
+                WOKE_LATE.append((heard_at - float(parts[1])) * 1e3)
     return delays_of(batches, capture, poller, Settings().volume)
+
+
+WOKE_LATE: list[float] = []
+"""How late the app's runner produced each self-timed cue batch (ms): its timer's wake-up."""
+
+
+WORST: list[tuple[float, tuple[str, ...]]] = []
+"""Every batch's delay (ms) with its cues, for the note on the worst one."""
+MISSING: list[tuple[str, ...]] = []
+"""Batches never found in the capture (in order)."""
 
 
 def busy_core() -> subprocess.Popen[bytes]:
@@ -206,22 +223,52 @@ def measure(quick: bool = False) -> list[Figure]:
     """Cue delays over live short sessions, idle and with the other core busy."""
     runs = 1 if quick else 2
     results: dict[str, list[float]] = {"idle": [], "busy": [], "app idle": [], "app busy": []}
+    worst: dict[str, str] = {}
+    woke: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="bench-cues-") as tmp:
         for run in range(runs):
             for name, session in (("", run_session), ("app ", run_app_session)):
-                results[f"{name}idle"] += session(Path(tmp) / f"{name.strip()}idle{run}")
-                loop = busy_core()
-                try:
-                    results[f"{name}busy"] += session(Path(tmp) / f"{name.strip()}busy{run}")
-                finally:
-                    loop.kill()
-                    loop.wait()
-    return [
-        _figure("cues (runner + player): due -> ALSA, p99", results["idle"], ""),
-        _figure("cues (runner + player), core busy, p99", results["busy"], ""),
-        _figure("cues (the app in tmux): due -> ALSA, p99", results["app idle"], ""),
-        _figure("cues (the app in tmux), core busy, p99", results["app busy"], ""),
-    ]
+                for load in ("idle", "busy"):
+                    loop = busy_core() if load == "busy" else None
+                    WORST.clear()
+                    WOKE_LATE.clear()
+                    try:
+                        results[name + load] += session(Path(tmp) / f"{name.strip()}{load}{run}")
+                    finally:
+                        if loop is not None:
+                            loop.kill()
+                            loop.wait()
+                    worst[name + load] = _worst(worst.get(name + load))
+                    if WOKE_LATE:
+                        woke[name + load] = (
+                            f"; the app's runner woke p50 {median(WOKE_LATE):.1f} ms, "
+                            f"max {max(WOKE_LATE):.1f} ms after a due time"
+                        )
+    figures = []
+    titles = (
+        ("idle", "cues (runner + player): due -> ALSA, p99"),
+        ("busy", "cues (runner + player), core busy, p99"),
+        ("app idle", "cues (the app in tmux): due -> ALSA, p99"),
+        ("app busy", "cues (the app in tmux), core busy, p99"),
+    )
+    for key, title in titles:
+        extra = f"; worst {worst.get(key, '-')}" + woke.get(key, "")
+        figures.append(_figure(title, results[key], extra))
+    return figures
+
+
+def _worst(before: str | None) -> str:
+    """The worst batch of the run just made (or of an earlier run, if that was worse)."""
+    if MISSING:
+        text = f"inf ms ({' '.join(MISSING[0])} never heard)"
+        MISSING.clear()
+        return text
+    if not WORST:
+        return before or "-"
+    delay, cues = max(WORST)
+    if before is not None and (before.startswith("inf") or float(before.split()[0]) > delay):
+        return before
+    return f"{delay:.1f} ms ({' '.join(cues)})"
 
 
 def _figure(name: str, delays: list[float], extra: str) -> Figure:

@@ -2,7 +2,8 @@
 
 ``python bench/instrumented.py LOG run 21x400m ...`` runs the real command line (the app, its
 timers, its rendering) and appends one line per accepted action, event and cue batch to
-``LOG``: ``action KIND AT``, ``event KIND DUE STEP`` and ``cue DUE CUES...`` (times on
+``LOG``: ``action KIND AT``, ``heard NOW`` (the runner's time when events came out), ``event
+KIND DUE STEP`` and ``cue DUE CUES...`` (times on
 ``time.monotonic``, which the benchmark process shares). The display benchmark takes the true
 second boundaries from the recorded step start; the cue benchmark takes each cue's due time.
 Nothing in trackside is changed.
@@ -30,6 +31,7 @@ def instrument(path: str) -> None:
         original_init(self, *args, **kwargs)
 
         def heard(session: Session, events: tuple[Event, ...]) -> None:
+            log.write(f"heard {session.now!r}\n")
             for event in events:
                 log.write(f"event {event.kind.value} {event.due!r} {event.step}\n")
             for batch in cue_batches(events, session.plan):
