@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from textual.reactive import reactive
+from textual.reactive import var
 
 from trackside.widgets.font import render_big
 from trackside.widgets.lines import LinesWidget
@@ -25,8 +25,12 @@ class BigText(LinesWidget):
     }
     """
 
-    text: reactive[str] = reactive("")
-    """What is shown; setting it redraws only if it changed."""
+    text: var[str] = var("", init=False)
+    """What is shown; setting it repaints only the cells that changed."""
+
+    def watch_text(self) -> None:
+        """Repaint what changed."""
+        self.redraw()
 
     def drawn_from(self) -> Hashable:
         """The text."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from itertools import combinations, pairwise
+from operator import itemgetter
 
 _GLYPHS_SOURCE = {
     "0": ("#####", "#...#", "#...#", "#...#", "#...#", "#...#", "#####"),
@@ -229,12 +230,15 @@ def _draw(bitmap: list[list[bool]], columns: int, half_rows: int) -> list[str]:
     ys = [y * source_h // half_rows for y in range(half_rows)]
     if len(ys) % 2:
         ys.append(-1)
+    pick = itemgetter(*xs) if columns > 1 else lambda row: (row[xs[0]],)
+    blank = [False] * source_w
     lines = []
     drawn: dict[tuple[int, int], str] = {}  # scaled up, most rows repeat the one above
     for top, bottom in zip(ys[::2], ys[1::2], strict=True):
         if (top, bottom) not in drawn:
-            upper = bitmap[top]
-            lower = bitmap[bottom] if bottom >= 0 else [False] * source_w
-            drawn[top, bottom] = "".join(_HALF[upper[x], lower[x]] for x in xs)
+            lower = bitmap[bottom] if bottom >= 0 else blank
+            # Each source column as a half block, then resampled in one C-level pick.
+            cells = [_HALF[pair] for pair in zip(bitmap[top], lower, strict=True)]
+            drawn[top, bottom] = "".join(pick(cells))
         lines.append(drawn[top, bottom])
     return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from textual.reactive import reactive
+from textual.reactive import var
 
 from trackside.widgets.lines import LinesWidget
 
@@ -28,8 +28,12 @@ class Headline(LinesWidget):
     }
     """
 
-    variants: reactive[tuple[str, ...]] = reactive(tuple)
+    variants: var[tuple[str, ...]] = var(tuple, init=False)
     """The headline's wordings, longest first."""
+
+    def watch_variants(self) -> None:
+        """Repaint what changed."""
+        self.redraw()
 
     @property
     def shown(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from textual.reactive import reactive
+from textual.reactive import var
 
 from trackside.widgets.lines import LinesWidget
 
@@ -35,10 +35,18 @@ class RepStrip(LinesWidget):
     }
     """
 
-    states: reactive[tuple[str, ...]] = reactive(tuple)
+    states: var[tuple[str, ...]] = var(tuple, init=False)
     """One state per rep: done, skipped, current or todo."""
-    last_split: reactive[str | None] = reactive(None)
+    last_split: var[str | None] = var(None, init=False)
     """The last rep's split, once one is marked."""
+
+    def watch_states(self) -> None:
+        """Repaint what changed."""
+        self.redraw()
+
+    def watch_last_split(self) -> None:
+        """Repaint what changed."""
+        self.redraw()
 
     def drawn_from(self) -> Hashable:
         """The reps and the last split."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from textual.reactive import reactive
+from textual.reactive import var
 
 from trackside.core.timefmt import clock
 from trackside.widgets.lines import LinesWidget
@@ -44,8 +44,12 @@ class WindowBar(LinesWidget):
     }
     """
 
-    window: reactive[Window | None] = reactive(None)
+    window: var[Window | None] = var(None, init=False)
     """The window to draw, or None to draw nothing."""
+
+    def watch_window(self) -> None:
+        """Repaint what changed."""
+        self.redraw()
 
     def drawn_from(self) -> Hashable:
         """The window."""
