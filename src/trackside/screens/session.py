@@ -7,7 +7,10 @@ of the step's own clock and the engine's next due event, so nothing ticks at a f
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Protocol
 
 from textual.app import ComposeResult
@@ -42,9 +45,10 @@ from trackside.widgets.window_bar import WindowBar
 
 NOTICE_S = 5.0
 """How long a refusal ("window opens in 0:42") stays on screen."""
-TIMER_SLACK_S = 0.001
-"""Wake a little after a boundary, so the new second is already there to show (Textual's timers
-wake up to 0.5 ms early; every millisecond more is late on the clock and the cues)."""
+TIMER_SLACK_S = 0.0002
+"""Wake a little after a boundary, so the new second is already there to show (the event loop
+never wakes early, but rounds its sleep up to the next millisecond: every millisecond more is
+late on the clock and the cues)."""
 STATE_CLASSES = frozenset(
     {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
 )
@@ -72,6 +76,34 @@ class AudioControl(Protocol):
     def muted(self) -> bool: ...
 
     def set_muted(self, muted: bool) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The screen's widgets, found once when it is mounted (a query each second costs)."""
+
+    headline: Headline
+    sub: Static
+    big: BigText
+    window: WindowBar
+    strip: RepStrip
+    sound: Static
+
+
+def _when_shown(action: Callable[[SessionScreen], None]) -> Callable[[SessionScreen], None]:
+    """A key that does nothing until the screen is on screen.
+
+    A mashed keyboard sends several keys in one read: the one after Space on Ready can reach
+    this screen before it has composed. Such a key is dropped, as if pressed before the screen
+    appeared (it would act on a session the runner cannot see yet).
+    """
+
+    @wraps(action)  # Textual reads the action's parameters through the wrapper
+    def guarded(screen: SessionScreen) -> None:
+        if screen.shown is not None:
+            action(screen)
+
+    return guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +151,12 @@ class SessionScreen(Screen[None]):
         self.show_rep_clock = show_rep_clock
         self.audio = audio
         self.notice: Notice | None = None
-        self._timer: Timer | None = None
+        self._wake: asyncio.TimerHandle | None = None
         self._notice_timer: Timer | None = None
         self._finished = False
         self._key_states: tuple[bool | None, ...] = ()
+        self.shown: Shown | None = None
+        """The widgets, once composed and mounted; None before (keys then do nothing)."""
 
     def compose(self) -> ComposeResult:
         """The headline on top, the big clock in the middle, the window bar and strip below."""
@@ -137,12 +171,24 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Show the session as it is, then sleep until something changes."""
+        if not self.children:
+            return  # closed before it composed (a queued key quit the app as it opened)
+        self.shown = Shown(
+            headline=self.query_one(Headline),
+            sub=self.query_one("#sub", Static),
+            big=self.query_one(BigText),
+            window=self.query_one(WindowBar),
+            strip=self.query_one(RepStrip),
+            sound=self.query_one("#sound", Static),
+        )
         self.show_sound()
         self.tick()
 
     def show_sound(self) -> None:
         """Show the sound backend in use (never silently degraded: bell and silent stand out)."""
-        label = self.query_one("#sound", Static)
+        if self.shown is None:
+            return
+        label = self.shown.sound
         if self.audio is None:
             label.display = False
             return
@@ -163,14 +209,31 @@ class SessionScreen(Screen[None]):
         self._after(self.runner.tick())
 
     def _schedule(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._cancel_wake()
         now = self.runner.now()
         when = next_redraw(self.runner.session, now, self.show_rep_clock)
         if when is not None and not self._finished:
             delay = max(0.0, when - now) + TIMER_SLACK_S
-            self._timer = self.set_timer(delay, self.tick, name="session")
+            # The event loop's own timer calls tick directly. Textual's set_timer goes through a
+            # new task and call_next (two hops, a signature inspected twice): about a
+            # millisecond later and a tenth of the CPU this screen uses each second.
+            self._wake = asyncio.get_running_loop().call_later(delay, self._woken)
+
+    def _woken(self) -> None:
+        self._wake = None
+        try:
+            self.tick()
+        except Exception as error:  # as Textual's timers do: the app shows it and exits
+            self.app._handle_exception(error)
+
+    def _cancel_wake(self) -> None:
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
+
+    def on_unmount(self) -> None:
+        """No more ticks once the screen is gone."""
+        self._cancel_wake()
 
     @property
     def timer_delay(self) -> float | None:
@@ -232,7 +295,10 @@ class SessionScreen(Screen[None]):
     # -- showing ------------------------------------------------------------------------
 
     def refresh_view(self) -> None:
-        """Push what the session shows now down to the widgets."""
+        """Push what the session shows now down to the widgets (each repaints what changed)."""
+        widgets = self.shown
+        if widgets is None:
+            return  # on_mount shows it
         session = self.runner.session
         now = self.runner.now()
         shown = view(session, now, self.show_rep_clock)
@@ -249,18 +315,15 @@ class SessionScreen(Screen[None]):
         if current != wanted:
             self.remove_class(*(current - wanted))
             self.add_class(*(wanted - current))
-        self.query_one(Headline).variants = shown.headline
+        widgets.headline.variants = shown.headline
         sub = self.notice.text if self.notice is not None else shown.sub
-        sub_line = self.query_one("#sub", Static)
-        if sub_line.content != sub:  # update() lays the whole screen out again, even if unchanged
-            sub_line.update(sub)
-        self.query_one(BigText).text = shown.big
-        bar = self.query_one(WindowBar)
-        bar.window = shown.window
-        bar.set_class(shown.window is None, "hidden")
-        strip = self.query_one(RepStrip)
-        strip.states = shown.strip
-        strip.last_split = shown.last_split
+        if widgets.sub.content != sub:  # update() lays the whole screen out again, even if same
+            widgets.sub.update(sub)
+        widgets.big.text = shown.big
+        widgets.window.window = shown.window
+        widgets.window.set_class(shown.window is None, "hidden")
+        widgets.strip.states = shown.strip
+        widgets.strip.last_split = shown.last_split
 
     def _refresh_keys(self) -> None:
         # The footer rebuilds itself on a refresh: do it only when a key's state changed.
@@ -292,33 +355,40 @@ class SessionScreen(Screen[None]):
 
     # -- the keys -----------------------------------------------------------------------
 
+    @_when_shown
     def action_mark(self) -> None:
         """Space: end the rep, or start the next one once the window is open."""
         self.act(ActionKind.MARK)
 
+    @_when_shown
     def action_go_now(self) -> None:
         """Start the next rep now, before the window opens."""
         self.act(ActionKind.GO_NOW)
 
+    @_when_shown
     def action_undo(self) -> None:
         """Take back the last mark."""
         self.act(ActionKind.UNDO)
 
+    @_when_shown
     def action_pause(self) -> None:
         """Pause, or resume if paused."""
         paused = self.runner.session.paused
         self.act(ActionKind.RESUME if paused else ActionKind.PAUSE)
 
+    @_when_shown
     def action_skip(self) -> None:
         """Skip the current step (or the countdown)."""
         self.act(ActionKind.SKIP)
 
+    @_when_shown
     def action_rep_clock(self) -> None:
         """Show or hide the running clock during reps."""
         self.show_rep_clock = not self.show_rep_clock
         self.post_message(self.RepClockToggled(self.show_rep_clock))
         self._after(())
 
+    @_when_shown
     def action_mute(self) -> None:
         """Turn the cues off or on."""
         if self.audio is None:
@@ -327,6 +397,7 @@ class SessionScreen(Screen[None]):
         self._say("sound off: m turns it on" if self.audio.muted else "sound on")
         self.show_sound()
 
+    @_when_shown
     def action_end(self) -> None:
         """End the session, after asking: what was run is kept."""
 
@@ -337,6 +408,7 @@ class SessionScreen(Screen[None]):
         question = "End the session now? What you ran is kept."
         self.app.push_screen(ConfirmScreen(question), answered)
 
+    @_when_shown
     def action_help(self) -> None:
         """Show the keys as they are bound now."""
         seen: dict[str, tuple[str, str, str]] = {}
