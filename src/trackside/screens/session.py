@@ -15,7 +15,7 @@ from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -160,13 +160,18 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The headline on top, the big clock in the middle, the window bar and strip below."""
-        yield Headline(id="headline")
-        yield Static(id="sub", markup=False)
+        # The lines above and below the clock sit in containers of their own: each frame Textual
+        # redraws every widget whose container overlaps what changed, and the screen is the
+        # container of the top level. Kept apart, only the clock is drawn each second.
+        with Vertical(id="top"):
+            yield Headline(id="headline")
+            yield Static(id="sub", markup=False)
         yield BigText(id="big")
-        yield WindowBar(id="window")
-        with Horizontal(id="bottom"):
-            yield RepStrip(id="strip")
-            yield Static(id="sound", markup=False)
+        with Vertical(id="lower"):
+            yield WindowBar(id="window")
+            with Horizontal(id="bottom"):
+                yield RepStrip(id="strip")
+                yield Static(id="sound", markup=False)
         yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
