@@ -391,6 +391,13 @@ class TracksideApp(App[int]):
                 self.notify, f"cannot save {path}: {error.strerror}", severity="warning"
             )
 
+    def action_command_palette(self) -> None:
+        """Open the command palette: Textual's, closed once however many Enters were queued."""
+        from trackside.screens.palette import Palette  # only loaded when the palette opens
+
+        if self.use_command_palette and not isinstance(self.screen, Palette):
+            self.push_screen(Palette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: Textual's commands, with the theme picker narrowed to ours."""
         for command in super().get_system_commands(screen):

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from trackside.screens.shown import shown_only
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a question; ``y`` (or Enter) answers yes, ``n`` (or Escape) no."""
@@ -27,6 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, id="question", markup=False)
             yield Static("y / Enter: yes     n / Esc: no", id="answers", markup=False)
 
+    @shown_only
     def action_answer(self, yes: bool) -> None:
         """Close the dialog with the answer."""
         self.dismiss(yes)

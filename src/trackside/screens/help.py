@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from trackside.screens.shown import shown_only
+
 KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
 
 GUARD_RULE = (
@@ -46,6 +48,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static('Remap: [keymap] in config.toml, e.g. mark = "space,b"', markup=False)
             yield Static("Esc closes", id="answers", markup=False)
 
+    @shown_only
     def action_close(self) -> None:
         """Back to the session."""
         self.dismiss(None)

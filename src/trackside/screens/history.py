@@ -21,6 +21,7 @@ from trackside.history import text
 from trackside.history.store import HistoryError, HistoryStore
 from trackside.history.views import Overview, detail, local_time
 from trackside.history_link import sessions_listed
+from trackside.screens.shown import never_composed, shown_only
 
 
 def row_cells(line: Overview) -> tuple[str, str, str, str, str]:
@@ -67,6 +68,8 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Ask the store for the sessions."""
+        if never_composed(self):
+            return
         self.query_one(DataTable).focus()
         self._load()
 
@@ -96,6 +99,7 @@ class HistoryScreen(Screen[None]):
         if event.row_key.value is not None:
             self.app.push_screen(SessionDetailScreen(self.store, int(event.row_key.value)))
 
+    @shown_only
     def action_back(self) -> None:
         """Back to where the history was opened from."""
         self.dismiss(None)
@@ -123,6 +127,8 @@ class SessionDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Ask the store for the session."""
+        if never_composed(self):
+            return
         self.query_one("#detail-body").focus()
         self._load()
 
@@ -138,6 +144,7 @@ class SessionDetailScreen(Screen[None]):
     def _read(self, message: Read) -> None:
         self.query_one("#detail", Static).update(message.text)
 
+    @shown_only
     def action_back(self) -> None:
         """Back to the list."""
         self.dismiss(None)

@@ -29,6 +29,7 @@ from trackside.presets.summary import (
     step_what,
     summarize,
 )
+from trackside.screens.shown import never_composed, shown_only
 from trackside.widgets.view import distance_label
 
 
@@ -131,6 +132,8 @@ class PickerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Select the first preset (21x400m) and show it."""
+        if never_composed(self):
+            return
         presets = self.query_one(OptionList)
         if self.library:
             presets.highlighted = 0
@@ -160,6 +163,7 @@ class PickerScreen(Screen[None]):
             return
         self.post_message(self.Chosen(entry))
 
+    @shown_only
     def action_start(self) -> None:
         """Start the highlighted preset."""
         index = self.query_one(OptionList).highlighted

@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from trackside.screens.shown import shown_only
+
 Choice = Literal["resume", "end", "discard"]
 """What the runner chose to do with the unfinished session."""
 
@@ -47,6 +49,7 @@ class ResumeScreen(ModalScreen[Choice]):
         # The keys stay in sight in the footer when a small terminal scrolls the dialog.
         yield Footer()
 
+    @shown_only
     def action_choose(self, choice: Choice) -> None:
         """Close with the runner's choice (the app asks again before discarding)."""
         self.dismiss(choice)

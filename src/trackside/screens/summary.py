@@ -22,6 +22,7 @@ from trackside.core.events import Phase
 from trackside.core.session import Session
 from trackside.core.timefmt import split
 from trackside.history.views import Comparison
+from trackside.screens.shown import never_composed, shown_only
 from trackside.summary import RepStats, Row, rep_stats, rows, splits
 from trackside.widgets.rep_chart import RepChart
 
@@ -197,27 +198,33 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Arrow keys and Page Up/Down scroll the summary."""
+        if never_composed(self):
+            return
         self.query_one("#summary-body").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Undo shows only when there is a mark to take back."""
         return self.can_undo if action == "undo" else True
 
+    @shown_only
     def action_undo(self) -> None:
         """Take back the last mark and go back to the session."""
         self.post_message(self.UndoRequested())
 
+    @shown_only
     def action_close(self) -> None:
         """Leave the summary, keeping the note as typed (and the rating, or none)."""
         self._keep_note()
         self.post_message(self.Closed())
 
+    @shown_only
     def action_rate(self, rating: int) -> None:
         """Rate how hard the session felt."""
         self.rating = rating
         self.query_one("#felt", Static).update(felt_line(rating, self.exertion))
         self.post_message(self.Rated(rating, self.note))
 
+    @shown_only
     def action_note(self) -> None:
         """Type a note."""
         self.query_one("#note", Input).focus()
