@@ -31,7 +31,6 @@ from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry
 from trackside.runner import ActionLog, EventListener, Runner
 from trackside.screens.ready import ReadyScreen
-from trackside.screens.session import AudioControl, SessionScreen
 from trackside.settings import Settings, ThemeName, save_settings
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from trackside.history.resume import Unfinished
     from trackside.history.store import HistoryStore
     from trackside.screens.picker import PickerScreen
+    from trackside.screens.session import AudioControl, SessionScreen
     from trackside.screens.summary import SummaryScreen
 
 DARK = Theme(
@@ -170,21 +170,37 @@ class TracksideApp(App[int]):
         """Apply the key remaps, remember theme changes, open the first screen."""
         self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.audio_factory is not None:
-            self.player = self.audio_factory(self._ring_from_thread, self._sound_from_thread)
-            self.audio = self.player
-            # The player judges lateness on the monotonic clock, whatever the runner's clock.
-            self.listeners.append(CueListener(self.player, time.monotonic))
         if self.runner is not None:
             self.show_session(self.runner)
         elif self.preset is not None:
             self._show(ReadyScreen(self.preset, self.preset_id))
         else:
             self._show(self._picker())
+        # The player (a thread and a process) starts, and the session screen's module loads,
+        # once the first frame is up: the runner reads the Ready screen meanwhile.
+        self.screen.call_after_refresh(self._after_first_frame)
         if self.history_problem is not None:
             self.history.tell(self.history_problem)
         if self.unfinished is not None and self.runner is None:
             self.history.ask(self.unfinished, self.clock, self.show_session)
+
+    def _after_first_frame(self) -> None:
+        self._start_player()
+        self._session_screen()
+
+    def _start_player(self) -> None:
+        """Make the real cue player, once (a session or a sound check may need it first)."""
+        if self.audio_factory is not None and self.player is None:
+            self.player = self.audio_factory(self._ring_from_thread, self._sound_from_thread)
+            self.audio = self.player
+            # The player judges lateness on the monotonic clock, whatever the runner's clock.
+            self.listeners.append(CueListener(self.player, time.monotonic))
+
+    @staticmethod
+    def _session_screen() -> type[SessionScreen]:
+        from trackside.screens.session import SessionScreen
+
+        return SessionScreen
 
     def _show(self, screen: Screen[None]) -> None:
         # One screen at a time over the default one: the flow only goes forward. Dialogs open
@@ -229,12 +245,13 @@ class TracksideApp(App[int]):
 
     def show_session(self, runner: Runner) -> None:
         """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
+        self._start_player()
         self.runner = runner
         self.history.adopt(runner.log)
         # Every session the app shows is heard, a resumed one included.
         runner.listeners += [heard for heard in self.listeners if heard not in runner.listeners]
         show = self.settings.show_rep_clock
-        self._show(SessionScreen(runner, show_rep_clock=show, audio=self.audio))
+        self._show(self._session_screen()(runner, show_rep_clock=show, audio=self.audio))
 
     def on_summary_screen_undo_requested(self) -> None:
         """Take back the final mark."""
@@ -260,8 +277,8 @@ class TracksideApp(App[int]):
     def _preset_waits(self, message: Message) -> bool:
         return not isinstance(message, ReadyScreen.Backed) and not self.preset_started
 
-    @on(SessionScreen.Finished)
-    def _finished(self, message: SessionScreen.Finished) -> None:
+    def on_session_screen_finished(self, message: SessionScreen.Finished) -> None:
+        """The session ended: show the summary and store how it went."""
         from trackside.history.log import SessionLog
         from trackside.screens.summary import SummaryScreen
 
@@ -301,7 +318,7 @@ class TracksideApp(App[int]):
         """Open the history screen (over whatever is shown; Escape comes back)."""
         if self.history.store is None:
             self.notify("No history this run: the history file cannot be used", severity="warning")
-        elif isinstance(self.screen, SessionScreen):
+        elif isinstance(self.screen, self._session_screen()):
             # Its q quits: not a key to be one screen away from in the middle of a rep.
             self.notify("The history opens from the picker or the summary")
         else:
@@ -326,7 +343,7 @@ class TracksideApp(App[int]):
 
     @on(SoundChanged)
     def _sound_changed(self, message: SoundChanged) -> None:
-        if isinstance(self.screen, SessionScreen):
+        if isinstance(self.screen, self._session_screen()):
             self.screen.show_sound()
         # `--audio bell` or `silent` is the runner's choice, not a fallback: shown, not announced.
         chosen = message.backend == self.settings.audio_backend
@@ -340,6 +357,7 @@ class TracksideApp(App[int]):
 
     def action_sound_check(self) -> None:
         """Play a test cue and say which backend played it."""
+        self._start_player()
         if self.player is None:
             self.notify("Sound check: no player (sound is off for this run)", severity="warning")
             return
@@ -367,8 +385,8 @@ class TracksideApp(App[int]):
 
     # -- settings -----------------------------------------------------------------------
 
-    @on(SessionScreen.RepClockToggled)
-    def _rep_clock(self, message: SessionScreen.RepClockToggled) -> None:
+    def on_session_screen_rep_clock_toggled(self, message: SessionScreen.RepClockToggled) -> None:
+        """Remember whether the rep clock is shown."""
         self.change_settings(show_rep_clock=message.shown)
 
     def _theme_changed(self, theme: Theme) -> None:

@@ -1,5 +1,6 @@
-"""What starting the app loads: nothing the Ready screen does not need (pydantic, the summary,
-the picker, the history screens) is imported with the app; each loads when first used."""
+"""What starting the app loads: nothing the Ready screen does not need (pydantic, the session,
+summary, picker and history screens) is imported with the app; each loads when first used, the
+session screen once the first frame is up."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 LATER = (
     "pydantic",
     "trackside.presets.models",
+    "trackside.screens.session",
     "trackside.screens.summary",
     "trackside.screens.picker",
     "trackside.screens.history",
