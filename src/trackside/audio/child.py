@@ -273,6 +273,9 @@ class Scheduler:
             self._play(cue)
             with self._changed:
                 self._cues.pop(cue.key, None)
+                idle = not self._waiting or self._waiting[0].start - time.monotonic() > LEAD_S
+            if idle:  # a device ready for the next cue; one due sooner opens its own
+                self.backend.ready()
 
     def _next(self) -> _Cue | None:
         with self._changed:
@@ -330,7 +333,7 @@ def serve(
     """The child's whole life: warm up, then schedule and play cues until stdin closes."""
     backend = MiniaudioBackend(names or None)  # never miniaudio's default list: it has JACK
     backend.warm()  # while the app starts, so the first cue is as prompt as the others
-    backend.rehearse()
+    backend.ready()
     bank = ClipBank(sounds)
     with contextlib.suppress(SoundsMissing):
         bank.prepare(volume)  # read and scale the sounds now, not at the first cue

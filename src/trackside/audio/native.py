@@ -82,6 +82,7 @@ class MiniaudioBackend(Backend):
         self._abort = threading.Event()
         self._finished = threading.Event()
         self._cut = threading.Event()
+        self._spare: Any = None
 
     def unavailable(self) -> str | None:
         if not self._names:
@@ -99,13 +100,22 @@ class MiniaudioBackend(Backend):
 
             quiet_alsa()
 
-    def rehearse(self) -> None:
-        """Open a device and close it, unstarted (no sound): the first cue then finds the
-        sound system's configuration read and every code path warm. Never raises."""
-        with contextlib.suppress(Exception):
-            with self._lock:
-                self._device = self._open()
-            self._release()
+    def ready(self) -> None:
+        """Open the next clip's device now, unstarted (no sound), so a cue that comes without
+        warning (a key's) does not wait for it: opening takes a few ms, a process on ALSA's file
+        plugin, more on a busy machine. Never raises; a device that cannot open is found out by
+        the clip itself."""
+        with self._lock:
+            if self._spare is not None or self._abort.is_set():
+                return
+        try:
+            device = self._open()
+        except Exception:
+            return
+        with self._lock:
+            if self._spare is None and not self._abort.is_set():
+                self._spare, device = device, None
+        _close(device)
 
     def _open(self) -> Any:
         import miniaudio
@@ -135,8 +145,10 @@ class MiniaudioBackend(Backend):
         cut = self._cut = cut or threading.Event()
         if self._abort.is_set():
             return
+        with self._lock:
+            device, self._spare = self._spare, None
         try:
-            device = self._open()
+            device = device or self._open()
         except Exception as error:
             raise BackendFailed(f"miniaudio: {_one_line(error)}") from None
         with self._lock:
@@ -160,18 +172,14 @@ class MiniaudioBackend(Backend):
         finally:
             self._release()
 
-    def _release(self) -> None:
-        """Close the device and free its context (pyminiaudio leaks it otherwise)."""
+    def _release(self, spare: bool = False) -> None:
+        """Close the device playing (and the spare one) and free their contexts."""
         with self._lock:
             device, self._device = self._device, None
-        if device is None:
-            return
-        import miniaudio
-
-        context = getattr(device, "_context", None)
-        device.close()
-        if context is not None:
-            miniaudio.lib.ma_context_uninit(context)
+            if spare:
+                _close(self._spare)
+                self._spare = None
+        _close(device)
 
     def cut(self) -> None:
         """Wake the clip waiting or playing now if its ``cut`` event is set, so it ends."""
@@ -185,7 +193,19 @@ class MiniaudioBackend(Backend):
 
     def close(self) -> None:
         self.stop()
-        self._release()
+        self._release(spare=True)
+
+
+def _close(device: Any) -> None:
+    """Close a device and free its context (pyminiaudio leaks it otherwise)."""
+    if device is None:
+        return
+    import miniaudio
+
+    context = getattr(device, "_context", None)
+    device.close()
+    if context is not None:
+        miniaudio.lib.ma_context_uninit(context)
 
 
 def _feed(pcm: bytes, finished: threading.Event) -> Generator[bytes, int, None]:
