@@ -32,6 +32,7 @@ from trackside.presets.loader import PresetEntry
 from trackside.runner import ActionLog, EventListener, Runner
 from trackside.screens.ready import ReadyScreen
 from trackside.settings import Settings, ThemeName, save_settings
+from trackside.textual_fixes import apply as apply_textual_fixes
 
 if TYPE_CHECKING:
     # Loaded when first shown or used, not before the first frame (see ``_picker``); their
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from trackside.screens.picker import PickerScreen
     from trackside.screens.session import AudioControl, SessionScreen
     from trackside.screens.summary import SummaryScreen
+
+apply_textual_fixes()  # Textual 8.2 keeps every rendered widget's lines (see textual_fixes)
 
 DARK = Theme(
     name="trackside-dark",
