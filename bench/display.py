@@ -23,6 +23,17 @@ BUDGET_MS = 20.0
 LEAD_S = 0.03
 GIVE_UP_S = 0.5
 SETTLED_S = 0.6
+PLAIN_WRITER = """
+import os, sys, time
+start = float(sys.argv[1])
+os.write(1, b"\\x1b[?1049h\\x1b[2J")
+for n in range(1, 100000):
+    time.sleep(max(0.0, start + n - time.monotonic()))
+    row = "\\x1b[38;2;200;200;200m" + str(n % 10) * 24
+    os.write(1, "".join(f"\\x1b[{y + 3};50H{row}" for y in range(24)).encode())
+"""
+"""The baseline: a program that writes a new 24 x 24 block at each boundary, as soon as it can.
+Read the same way, it shows what tmux and the reads add on this machine at this moment."""
 
 
 def recorded(log: Path, kind: str) -> list[float]:
@@ -69,8 +80,18 @@ def delay_after(tmux: Tmux, name: str, boundary: float) -> float | None:
     return None
 
 
+def plain_writer(tmux: Tmux, seconds: int) -> list[float]:
+    """Delays (ms) of the baseline writer's new block over ``seconds`` boundaries."""
+    start = time.monotonic() + 1.0
+    tmux.new("plain", [PYTHON, "-c", PLAIN_WRITER, repr(start)])
+    delays = [delay_after(tmux, "plain", start + n) for n in range(2, seconds + 2)]
+    tmux.kill("plain")
+    return [delay * 1e3 for delay in delays if delay is not None]
+
+
 def measure(quick: bool = False) -> list[Figure]:
-    """Display delays over the first ``n`` seconds of a 21 x 400m recovery."""
+    """Display delays over the first ``n`` seconds of a 21 x 400m recovery, and the baseline
+    writer's over a quarter as many boundaries just after."""
     seconds = 20 if quick else 150
     delays: list[float] = []
     missed = 0
@@ -92,17 +113,22 @@ def measure(quick: bool = False) -> list[Figure]:
                 missed += 1
             else:
                 delays.append(delay * 1e3)
+        tmux.kill("ts")
+        plain = plain_writer(tmux, max(10, seconds // 4))
     p99 = percentile(delays, 99)
     note = (
         f"{len(delays)} boundaries of one recovery; p50 {median(delays):.1f} ms, "
         f"max {max(delays, default=float('nan')):.1f} ms, min {min(delays, default=0):.1f} ms"
         + (f", {missed} never changed" if missed else "")
+        + f"; plain writer ({len(plain)} boundaries) p50 {median(plain):.1f} ms"
     )
     return [
         Figure(
             "display: new second shown, p99 after boundary",
             p99,
             "ms",
+            baseline=percentile(plain, 99),
+            baseline_name="plain writer",
             budget=f"p99 < {BUDGET_MS:g} ms",
             passed=p99 < BUDGET_MS and not missed,
             note=note,
