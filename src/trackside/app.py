@@ -130,6 +130,7 @@ class TracksideApp(App[int]):
         history: HistoryStore | None = None,
         history_problem: str | None = None,
         unfinished: Unfinished | None = None,
+        look_at_history: bool = False,
     ) -> None:
         """Build the app. With ``resume`` it opens on that session (restored by the history),
         with ``preset`` on Ready, otherwise on the picker. ``preset_id`` is the preset's id
@@ -144,6 +145,8 @@ class TracksideApp(App[int]):
         ``history`` is the opened store (None when it cannot be used; ``history_problem`` then
         says why, shown once); without a ``log_factory`` new sessions are logged to it.
         ``unfinished`` is a session the last run left running: the app asks what to do with it.
+        With ``look_at_history`` the app opens ``history`` and looks for such a session itself,
+        once its first frame is up.
         """
         super().__init__()
         self.clock = clock
@@ -157,6 +160,7 @@ class TracksideApp(App[int]):
         self.log_factory = log_factory if log_factory is not None else self._default_logs(history)
         self.history_problem = history_problem
         self.unfinished = unfinished
+        self.look_at_history = look_at_history
         self.preset_started = False
         """Whether a session of ``preset`` has been started (or only a resumed one run)."""
         self.audio = audio
@@ -188,6 +192,8 @@ class TracksideApp(App[int]):
             self.history.ask(self.unfinished, self.clock, self.show_session)
 
     def _after_first_frame(self) -> None:
+        if self.look_at_history and self.runner is None:
+            self.history.look(self.clock, self.show_session)
         self._start_player()
         self._session_screen()
 

@@ -19,7 +19,7 @@ from trackside import paths
 from trackside.app import AudioFactory, TracksideApp
 from trackside.audio.factory import AudioUnavailable, check_backend, make_player
 from trackside.core.clock import Clock, SessionClock
-from trackside.history_link import find_unfinished, open_store, store_logs
+from trackside.history_link import open_store, store_logs
 from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.runner import Runner
@@ -72,15 +72,21 @@ def preset_id_of(ref: str) -> str:
     return ref
 
 
-def open_history() -> tuple[HistoryStore | None, str | None]:
-    """The history store, opened (None without a data folder), and a line to show if any."""
+def history_file() -> tuple[HistoryStore | None, str | None]:
+    """The history store, not opened yet (None without a data folder), and a line to show."""
     from trackside.history.store import HistoryStore
 
     try:
         path = paths.history_db()
     except OSError as error:
         return None, f"cannot reach the data folder ({error}): sessions are not saved"
-    return open_store(HistoryStore(path))
+    return HistoryStore(path), None
+
+
+def open_history() -> tuple[HistoryStore | None, str | None]:
+    """The history store, opened (None without a data folder), and a line to show if any."""
+    store, problem = history_file()
+    return (store, problem) if store is None else open_store(store)
 
 
 def resumed_runner(store: HistoryStore | None, clock: Clock) -> Runner | str:
@@ -111,19 +117,23 @@ class HistoryAtStart:
     """``trackside resume``: the session to open on."""
     unfinished: Unfinished | None = None
     """A session left running, to ask about."""
+    look_later: bool = False
+    """The store is not opened yet: the app opens it and looks for a session left running
+    once its first frame is up."""
 
 
 def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
-    """Open the history; for ``trackside resume`` the session to carry on (or why there is
-    none), otherwise any unfinished session to ask about."""
+    """For ``trackside resume``, the history opened and the session to carry on (or why there
+    is none); otherwise the store for the app to open once its first frame is up (SQLite, the
+    migrations and the search for an unfinished session would delay it)."""
+    if not resume:
+        store, problem = history_file()
+        return HistoryAtStart(store, problem, look_later=store is not None)
     store, problem = open_history()
-    if resume:
-        found = resumed_runner(store, clock)
-        if isinstance(found, str):
-            return found
-        return HistoryAtStart(store, problem, resume=found)
-    unfinished, trouble = find_unfinished(store)
-    return HistoryAtStart(store, problem or trouble, unfinished=unfinished)
+    found = resumed_runner(store, clock)
+    if isinstance(found, str):
+        return found
+    return HistoryAtStart(store, problem, resume=found)
 
 
 def preset_or_library(args: argparse.Namespace) -> tuple[AnyPreset | None, list[PresetEntry]]:
@@ -170,6 +180,7 @@ def run_app(args: argparse.Namespace) -> int:
         history=store,
         history_problem=history.problem,
         unfinished=history.unfinished,
+        look_at_history=history.look_later,
     )
     try:
         app.run()

@@ -22,7 +22,7 @@ from textual.message_pump import MessagePump
 
 from trackside.core.clock import Clock
 from trackside.core.session import Session
-from trackside.history_link import problem_core
+from trackside.history_link import find_unfinished, open_store, problem_core
 from trackside.runner import ActionLog, Runner
 
 if TYPE_CHECKING:
@@ -83,6 +83,29 @@ class HistoryKeeper:
                 self.tell(log.problem)
 
     # -- resuming ---------------------------------------------------------------------------
+
+    def look(self, clock: Clock, show: Callable[[Runner], None]) -> None:
+        """Open the store and look for a session left running, in the background; then tell
+        the problem if any (once) and ask about that session, unless one was started since."""
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> None:
+            _, problem = open_store(store)
+            unfinished, trouble = find_unfinished(store)
+            if problem or trouble:
+                self.tell(problem or trouble or "")
+            if unfinished is not None:
+                self.app.call_from_thread(self._ask_if_idle, unfinished, clock, show)
+
+        self.app.run_worker(work, thread=True, group="history", exit_on_error=False)
+
+    def _ask_if_idle(
+        self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]
+    ) -> None:
+        if getattr(self.app, "runner", None) is None:
+            self.ask(unfinished, clock, show)
 
     def ask(self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]) -> None:
         """Ask what to do with ``unfinished``; a resumed session's runner goes to ``show``."""
