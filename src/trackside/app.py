@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -21,8 +21,6 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from trackside.app_history import HistoryKeeper, HistoryNews, HistoryProblem
-from trackside.audio.cues import CueListener
-from trackside.audio.players import BackendListener, CuePlayer
 from trackside.core.clock import Clock
 from trackside.core.events import ActionKind
 from trackside.core.session import Session
@@ -37,6 +35,7 @@ from trackside.textual_fixes import apply as apply_textual_fixes
 if TYPE_CHECKING:
     # Loaded when first shown or used, not before the first frame (see ``_picker``); their
     # messages are handled by name (``on_summary_screen_closed``), not with ``@on``.
+    from trackside.audio.players import BackendListener, CuePlayer
     from trackside.history.resume import Unfinished
     from trackside.history.store import HistoryStore
     from trackside.screens.picker import PickerScreen
@@ -80,7 +79,7 @@ LIGHT = Theme(
 THEMES = {"trackside-dark": DARK, "trackside-light": LIGHT}
 LogFactory = Callable[[NewLog], ActionLog | None]
 """Makes the action log of a new session (the history store), or None to keep no log."""
-AudioFactory = Callable[[Callable[[], None], BackendListener], CuePlayer]
+AudioFactory: TypeAlias = "Callable[[Callable[[], None], BackendListener], CuePlayer]"
 """Makes the cue player, given the bell to ring and where to report the backend in use."""
 VOLUMES = (1.0, 0.75, 0.5, 0.25)
 """The volumes the command palette offers."""
@@ -200,6 +199,8 @@ class TracksideApp(App[int]):
     def _start_player(self) -> None:
         """Make the real cue player, once (a session or a sound check may need it first)."""
         if self.audio_factory is not None and self.player is None:
+            from trackside.audio.cues import CueListener
+
             self.player = self.audio_factory(self._ring_from_thread, self._sound_from_thread)
             self.audio = self.player
             # The player judges lateness on the monotonic clock, whatever the runner's clock.

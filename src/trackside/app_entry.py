@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trackside import paths
 from trackside.app import AudioFactory, TracksideApp
-from trackside.audio.factory import AudioUnavailable, check_backend, make_player
 from trackside.core.clock import Clock, SessionClock
 from trackside.history_link import open_store, store_logs
 from trackside.presets.checked import AnyPreset
@@ -26,6 +26,7 @@ from trackside.runner import Runner
 from trackside.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from trackside.audio.players import BackendListener, CuePlayer
     from trackside.history.resume import Unfinished
     from trackside.history.store import HistoryStore
 
@@ -60,9 +61,30 @@ def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
 
 def audio_factory(settings: Settings) -> AudioFactory:
     """How the app makes its cue player once it runs (the backend was checked already)."""
-    return lambda bell, on_backend: make_player(
-        settings.audio_backend, settings.volume, bell=bell, on_backend=on_backend
-    )
+
+    def make(bell: Callable[[], None], on_backend: BackendListener) -> CuePlayer:
+        from trackside.audio.factory import make_player
+
+        return make_player(
+            settings.audio_backend, settings.volume, bell=bell, on_backend=on_backend
+        )
+
+    return make
+
+
+def audio_problem(backend: str) -> str | None:
+    """Why ``--audio backend`` cannot work here, or None. ``auto`` always works (it ends in
+    silence) and :func:`~trackside.audio.factory.check_backend` checks nothing for it, so the
+    audio modules load with the player, after the first frame."""
+    if backend.strip().lower() == "auto":
+        return None
+    from trackside.audio.factory import AudioUnavailable, check_backend
+
+    try:
+        check_backend(backend)
+    except AudioUnavailable as error:
+        return str(error)
+    return None
 
 
 def preset_id_of(ref: str) -> str:
@@ -151,12 +173,12 @@ def run_app(args: argparse.Namespace) -> int:
     ``theme``, and ``resume_id`` from ``trackside resume``) and return the exit code."""
     settings, writable = read_settings(paths.config_file())
     settings = with_options(settings, args)
-    try:
-        check_backend(settings.audio_backend)
-        preset, library = preset_or_library(args)
-    except AudioUnavailable as error:
-        print(f"trackside: {error}", file=sys.stderr)
+    problem = audio_problem(settings.audio_backend)
+    if problem is not None:
+        print(f"trackside: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        preset, library = preset_or_library(args)
     except PresetError as error:
         print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
         return EXIT_USAGE

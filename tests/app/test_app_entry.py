@@ -47,3 +47,23 @@ def test_command_line_options_go_over_the_settings() -> None:
     assert settings.countdown_s == 0
     assert settings.audio_backend == "silent"
     assert with_options(Settings(), argparse.Namespace()) == Settings()
+
+
+def test_a_bad_audio_backend_is_one_line_before_the_app(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = argparse.Namespace(preset="21x400m", audio="nonsense", countdown=None, theme=None)
+    assert run_app(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("trackside: unknown audio backend 'nonsense'")
+
+
+def test_auto_needs_no_audio_check() -> None:
+    from trackside.app_entry import audio_problem
+    from trackside.audio.factory import check_backend
+
+    for name in ("auto", " AUTO "):
+        assert check_backend(name) == "auto"
+        assert audio_problem(name) is None
+    assert audio_problem("nonsense") is not None
