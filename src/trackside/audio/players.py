@@ -53,7 +53,8 @@ START_TIMEOUT_S = 0.4
 PLAY_SLACK_S = 6.0
 """Beyond a clip's own length, how long a backend may take to finish it before it is dropped."""
 WATCH_S = 0.05
-"""How often the worker looks at the cues a direct backend has not answered yet."""
+"""How long past a direct backend's deadline the worker wakes to look at it (replies wake it
+before; with nothing due it sleeps)."""
 
 BackendListener = Callable[[str, str | None], None]
 """``on_backend(name, reason)``: the backend now in use, and why the previous one was dropped."""
@@ -302,8 +303,10 @@ class ChainPlayer:
         waits = []
         if self._held:
             waits.append(max(0.0, self._held[0][0] - self._clock()))
-        if self._sent:
-            waits.append(WATCH_S)
+        direct = self._direct
+        deadline = self._deadline(direct) if direct is not None else None
+        if deadline is not None:  # just past it, so the check finds it passed
+            waits.append(max(0.0, deadline[0] - self._clock()) + WATCH_S)
         return min(waits) if waits else None
 
     def _drop_unavailable(self) -> None:
@@ -405,24 +408,31 @@ class ChainPlayer:
     def _watch(self) -> None:
         """Give up on a direct backend that does not start a cue in time, or never ends one."""
         direct = self._direct
-        if direct is None or not self._sent:
+        if direct is None:
             return
-        now = self._clock()
+        deadline = self._deadline(direct)
+        if deadline is not None and self._clock() > deadline[0]:
+            self._fail_direct(deadline[1])
+
+    def _deadline(self, direct: DirectBackend) -> tuple[float, str] | None:
+        """When the cues sent to ``direct`` would show it hung or stalled, and what it would be.
+
+        While one plays, only its end is awaited; else each must start within the timeout of its
+        moment (or of the device coming free). Replies wake the worker, so it sleeps till then."""
         with self._lock:
             sent = list(self._sent.values())
+        if not sent:
+            return None
         playing = [request for request in sent if request.started is not None]
-        for request in playing:
-            if now > (request.started or now) + request.length + PLAY_SLACK_S:
-                self._fail_direct(f"{direct.label} stalled while playing")
-                return
         if playing:
-            return
+            ends = min((request.started or 0.0) + request.length for request in playing)
+            return ends + PLAY_SLACK_S, f"{direct.label} stalled while playing"
         timeout = self._start_timeout + (direct.first_start_s if self._direct_first else 0.0)
-        for request in sent:
-            begin = max(request.sent if request.at is None else request.at, self._free_since)
-            if now > begin + timeout:
-                self._fail_direct(f"{direct.label} did not start within {timeout:g} s (hung)")
-                return
+        begin = min(
+            max(request.sent if request.at is None else request.at, self._free_since)
+            for request in sent
+        )
+        return begin + timeout, f"{direct.label} did not start within {timeout:g} s (hung)"
 
     def _fail_direct(self, reason: str) -> None:
         """Drop the direct backend; what it had not played goes to the next one, in order."""
