@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 ThemeName = Literal["trackside-dark", "trackside-light"]
 _THEMES = get_args(ThemeName)
 VOLUME_RANGE = (0.0, 1.0)
-COUNTDOWN_RANGE = (0, 30)
+COUNTDOWN_RANGE = (0, 60)
+"""The 3-2-1 before the first step, in whole seconds (a minute to walk to the line)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,6 +213,16 @@ def test_bad_countdown(capsys: pytest.CaptureFixture[str], value: str) -> None:
     assert "expected whole seconds from 0 to 60" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["0", "30", "45", "60"])
+def test_every_countdown_the_command_line_takes_the_settings_take(value: str) -> None:
+    from trackside.app_entry import with_options
+    from trackside.cli.run_command import countdown_seconds
+    from trackside.settings import Settings
+
+    args = argparse.Namespace(countdown=countdown_seconds(value), theme=None, audio=None)
+    assert with_options(Settings(), args).countdown_s == int(value)
+
+
 @pytest.mark.parametrize("command", [[], ["run"], ["presets"], ["show"], ["validate"]])
 def test_help_on_every_command(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:

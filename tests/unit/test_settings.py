@@ -27,7 +27,7 @@ BAD = [
     'theme = "purple"\nvolum = 1\n',
     "volume = 1.5\n",
     "volume = nan\n",
-    "countdown_s = 31\n",
+    "countdown_s = 61\n",
     "keymap = { mark = 1 }\n",
     "keymap = 3\n",
     'audio_backend = 1\ntheme = "trackside-dark"\n',

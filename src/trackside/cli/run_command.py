@@ -15,12 +15,13 @@ import sys
 from typing import TYPE_CHECKING, cast
 
 from trackside.cli import EXIT_FAILED, CommandError, Commands, Handler
+from trackside.settings import COUNTDOWN_RANGE
 
 if TYPE_CHECKING:
     from trackside.presets.checked import CheckedPreset
 
 APP_MODULE = "trackside.app_entry"
-MAX_COUNTDOWN_S = 60
+MAX_COUNTDOWN_S = COUNTDOWN_RANGE[1]
 
 
 def register(commands: Commands) -> None:
@@ -60,7 +61,7 @@ def add_run_options(parser: argparse.ArgumentParser, default: object = None) -> 
 
 
 def countdown_seconds(text: str) -> int:
-    """``--countdown``'s value: whole seconds from 0 to 60."""
+    """``--countdown``'s value: whole seconds in the range the settings allow."""
     try:
         seconds = int(text)
     except ValueError:
