@@ -174,3 +174,26 @@ async def test_final_rep_next_is_announced_in_the_recovery_before(run21: Rig) ->
         assert "FINAL REP NEXT" in rig.sub()
         assert "FINAL REP 21 of 21" in rig.headline()
         assert REP_FORM.search(rig.headline()) is None
+
+
+async def test_the_window_opening_replaces_any_notice_with_go_when_ready(run21: Rig) -> None:
+    rig = run21
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await start(rig, pilot)
+        # An early press 2 s before the window: its notice would outlive the opening by 3 s.
+        await run_rep(rig, pilot, 1, 75)
+        await rig.advance(pilot, 148)
+        await pilot.press("space")
+        assert "window opens in 0:02" in rig.sub()
+        await rig.advance(pilot, 2)
+        assert "GO WHEN READY" in rig.sub()
+        await pilot.press("space")
+        # A stray mark 10 s into rep 2 is flagged for the whole recovery, until the window.
+        await run_rep(rig, pilot, 2, 10)
+        assert "Too fast: u undoes it" in rig.sub()
+        await rig.advance(pilot, 149)
+        assert "Too fast" in rig.sub()
+        await rig.advance(pilot, 1)
+        assert "GO WHEN READY" in rig.sub()
+        await pilot.press("u")  # the undo still works once the notice has gone
+        assert_rep(rig, 2)

@@ -263,8 +263,10 @@ class SessionScreen(Screen[None]):
 
     def _after(self, events: tuple[Event, ...]) -> None:
         for event in events:
-            if event.kind is EventKind.UNDONE:
-                self._clear_notice()
+            if event.kind is EventKind.UNDONE or event.kind is EventKind.WINDOW_OPENED:
+                # An open window outranks any notice: "window opens in 0:03" would now be false,
+                # and GO WHEN READY is what the runner must see (u still undoes a stray mark).
+                self.notice = None
             elif event.kind is EventKind.REP_MARKED:
                 self._guard(event)
         self.refresh_view()
