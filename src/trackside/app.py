@@ -7,6 +7,7 @@ build it with a fake clock and a recording listener.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -206,6 +207,9 @@ class TracksideApp(App[int]):
             self.history.look(self.clock, self.show_session)
         self._start_player()
         self._session_screen()
+        # What is loaded by now lives as long as the app: out of the collector's sight, a full
+        # collection no longer walks all of Textual, so none stalls a second's redraw.
+        gc.freeze()
 
     def _start_player(self) -> None:
         """Make the real cue player, once (a session or a sound check may need it first)."""
