@@ -104,7 +104,14 @@ def figures(
         (
             "CPU, recovery (21x400m)",
             _share(running, "ts21", "recovery"),
-            "" if recovering else "the panes were not in a recovery: check the run",
+            ""
+            if recovering
+            else "not in a recovery: "
+            + "; ".join(
+                f"{name}: {(s.strip().splitlines() or [''])[0].strip()[:40]}"
+                for name, s in screens.items()
+                if name.startswith("ts21") and "RECOVERY" not in s
+            ),
         ),
     ]
     out = [
