@@ -85,10 +85,10 @@ def run_session(root: Path) -> list[float]:
     from trackside.core.clock import MonotonicClock
     from trackside.core.events import ActionKind
     from trackside.core.plan import Plan, Step, StepKind
+    from trackside.core.runner import Runner
     from trackside.core.session import Session
-    from trackside.runner import Runner
-    from trackside.screens.session import TIMER_SLACK_S
-    from trackside.widgets.view import next_redraw
+    from trackside.tui.screens.session import TIMER_SLACK_S
+    from trackside.tui.view import next_redraw
 
     steps: list[Step] = []
     for rep in range(1, 5):

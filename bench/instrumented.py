@@ -14,9 +14,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from trackside import runner as runner_module
 from trackside.__main__ import main as trackside_main
 from trackside.audio.cues import cue_batches
+from trackside.core import runner as runner_module
 from trackside.core.events import ActionKind, Event
 from trackside.core.session import Session
 

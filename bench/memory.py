@@ -57,12 +57,12 @@ async def run_minimal() -> dict[str, float]:
 
 
 async def run_trackside(step: int) -> dict[str, float]:
-    from trackside.app import TracksideApp
     from trackside.audio import CueListener, RecordingPlayer
     from trackside.core.clock import FakeClock
     from trackside.presets.loader import load_checked
-    from trackside.screens.session import SessionScreen
     from trackside.settings import Settings
+    from trackside.tui.app import TracksideApp
+    from trackside.tui.screens.session import SessionScreen
 
     clock = FakeClock()
     player = RecordingPlayer()

@@ -17,11 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trackside.app import TracksideApp
 from trackside.core.clock import FakeClock
 from trackside.presets.loader import load_library, resolve
-from trackside.screens.session import SessionScreen
 from trackside.settings import Settings
+from trackside.tui.app import TracksideApp
+from trackside.tui.screens.session import SessionScreen
 
 REPO = Path(__file__).resolve().parents[1]
 

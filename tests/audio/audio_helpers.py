@@ -10,8 +10,8 @@ from trackside.audio import CueBatch, CueListener, RecordingPlayer, cue_batches
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
-from trackside.runner import Runner
 
 A = ActionKind
 

@@ -19,8 +19,8 @@ from trackside.audio.players import ChainPlayer
 from trackside.core.clock import MonotonicClock
 from trackside.core.events import ActionKind, Event, Phase
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
-from trackside.runner import Runner
 
 pytestmark = pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
 

@@ -1,6 +1,6 @@
 """Run a short session for real, for the kill test: ``python drive_session.py HISTORY_DB``.
 
-The real session clock, the real :class:`~trackside.runner.Runner` and a real
+The real session clock, the real :class:`~trackside.core.runner.Runner` and a real
 :class:`~trackside.history.log.SessionLog` on ``HISTORY_DB``; the keys of :data:`SCRIPT` are
 pressed at their times (seconds after the start) and the runner is ticked as the app would.
 The script prints ``start T0`` (T0 on the session clock, CLOCK_BOOTTIME on Linux, system-wide
@@ -17,10 +17,10 @@ from pathlib import Path
 from trackside.core.clock import SessionClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import start_log
 from trackside.history.store import HistoryStore
-from trackside.runner import Runner
 
 K = ActionKind
 COUNTDOWN_S = 1

@@ -13,10 +13,10 @@ import pytest
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Display, Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import SessionLog
 from trackside.history.store import HistoryStore, NewSession
-from trackside.runner import Runner
 
 WALL0 = 1_780_000_000.0
 DAY = 86_400.0

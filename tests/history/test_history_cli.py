@@ -161,7 +161,7 @@ def test_resume_with_nothing_unfinished(
 def test_the_history_modules_import_no_sqlite_before_use_and_never_textual() -> None:
     probe = (
         "import sys, importlib\n"
-        "import trackside.history.cli\n"
+        "import trackside.cli.history_commands\n"
         "assert 'sqlite3' not in sys.modules, 'the command line imported sqlite3'\n"
         "for name in ('store', 'log', 'resume', 'views', 'export', 'text', 'planjson'):\n"
         "    importlib.import_module('trackside.history.' + name)\n"

@@ -27,10 +27,10 @@ from drive_session import COUNTDOWN_S, PLAN, SCRIPT
 
 from trackside.core.clock import SessionClock
 from trackside.core.events import Action, ActionKind, Phase
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.resume import latest_unfinished, resume_session
 from trackside.history.store import HistoryStore, Status
-from trackside.runner import Runner
 
 DRIVER = Path(__file__).with_name("drive_session.py")
 CLOCK = SessionClock()

@@ -9,10 +9,10 @@ import pytest
 from history_support import PLAN, WALL0, Process, new_session, press, read_only_folder
 
 from trackside.core.events import ActionKind
+from trackside.core.runner import ActionLog, Runner
 from trackside.core.session import Session
 from trackside.history.log import RETRY_AFTER_S, SessionLog, start_log
 from trackside.history.store import HistoryStore, Status
-from trackside.runner import ActionLog, Runner
 
 K = ActionKind
 

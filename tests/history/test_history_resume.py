@@ -8,6 +8,7 @@ from history_support import PLAN, WALL0, Process, new_session, press
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind, Phase
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import SessionLog
 from trackside.history.resume import (
@@ -18,7 +19,6 @@ from trackside.history.resume import (
     resume_session,
 )
 from trackside.history.store import HistoryStore, NewSession, Status
-from trackside.runner import Runner
 
 K = ActionKind
 

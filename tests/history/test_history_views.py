@@ -15,10 +15,10 @@ from history_support import (
 
 from trackside.core.events import ActionKind
 from trackside.core.plan import Plan
+from trackside.core.runner import Runner
 from trackside.history.resume import discard_unfinished, latest_unfinished, resume_session
 from trackside.history.store import HistoryStore, Status
 from trackside.history.views import compare, detail, latest_id, list_sessions
-from trackside.runner import Runner
 
 K = ActionKind
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from trackside.core.clock import SessionClock
 from trackside.core.events import ActionKind, IllegalAction
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import start_log
 from trackside.history.store import HistoryStore
-from trackside.runner import Runner
 
 K = ActionKind
 COUNTDOWN_S = 1

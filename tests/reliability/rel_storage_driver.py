@@ -16,10 +16,10 @@ from pathlib import Path
 from rel_support import PLAN_21, WALL0, drive, whole_session
 
 from trackside.core.clock import FakeClock
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import SessionLog
 from trackside.history.store import HistoryStore, NewSession
-from trackside.runner import Runner
 
 
 def main(db: Path, limit: int) -> int:

@@ -8,17 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trackside.app import TracksideApp
 from trackside.audio import CueListener, RecordingPlayer
 from trackside.core.clock import FakeClock
 from trackside.core.events import Action, ActionKind, EndReason, Phase
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.runner import Runner
 from trackside.core.session import LEGAL, Session
-from trackside.history_link import NewLog
+from trackside.history.service import NewLog
 from trackside.presets.loader import PresetEntry
 from trackside.presets.models import Preset
-from trackside.runner import Runner
 from trackside.settings import Settings
+from trackside.tui.app import TracksideApp
 
 REPO = Path(__file__).resolve().parents[2]
 BUILTIN = REPO / "presets"

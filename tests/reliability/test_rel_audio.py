@@ -18,8 +18,8 @@ from trackside.audio import players as players_module
 from trackside.audio.backends import Backend, BackendFailed, BellBackend, SilentBackend, Started
 from trackside.audio.clips import Clip, ClipBank
 from trackside.core.clock import FakeClock
+from trackside.core.runner import Runner
 from trackside.core.session import Session
-from trackside.runner import Runner
 
 START_TIMEOUT_S = 0.15
 

@@ -30,13 +30,13 @@ from textual.screen import ModalScreen, Screen
 from trackside.core.session import Session
 from trackside.history.store import HistoryStore
 from trackside.presets.loader import load_library
-from trackside.screens.confirm import ConfirmScreen
-from trackside.screens.help import HelpScreen
-from trackside.screens.history import HistoryScreen, SessionDetailScreen
-from trackside.screens.picker import PickerScreen
-from trackside.screens.resume import ResumeScreen
-from trackside.screens.session import SessionScreen
-from trackside.screens.summary import SummaryScreen
+from trackside.tui.screens.confirm import ConfirmScreen
+from trackside.tui.screens.help import HelpScreen
+from trackside.tui.screens.history import HistoryScreen, SessionDetailScreen
+from trackside.tui.screens.picker import PickerScreen
+from trackside.tui.screens.resume import ResumeScreen
+from trackside.tui.screens.session import SessionScreen
+from trackside.tui.screens.summary import SummaryScreen
 
 LIBRARY = load_library(BUILTIN, BUILTIN / "none")
 PRESETS = {entry.id: entry.preset for entry in LIBRARY}

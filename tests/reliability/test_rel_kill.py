@@ -24,10 +24,10 @@ from rel_kill_driver import COUNTDOWN_S, plan, script
 
 from trackside.core.clock import SessionClock
 from trackside.core.events import Action, ActionKind
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.resume import latest_unfinished, resume_session
 from trackside.history.store import HistoryStore, Status
-from trackside.runner import Runner
 
 DRIVER = Path(__file__).with_name("rel_kill_driver.py")
 POINTS = 24

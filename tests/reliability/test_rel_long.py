@@ -15,12 +15,12 @@ from textual.pilot import Pilot
 
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind, Event
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import SessionLog
 from trackside.history.store import HistoryStore, NewSession
 from trackside.presets.models import Preset
-from trackside.runner import Runner
-from trackside.screens.session import SessionScreen
+from trackside.tui.screens.session import SessionScreen
 
 K = ActionKind
 HOUR = 3600.0

@@ -25,9 +25,9 @@ from textual.widgets import OptionList
 from trackside.core.events import Phase
 from trackside.presets.loader import PresetError, load_library, load_preset, parse_preset
 from trackside.presets.models import MAX_STEPS
-from trackside.screens.picker import PickerScreen
-from trackside.screens.ready import ReadyScreen
-from trackside.screens.session import SessionScreen
+from trackside.tui.screens.picker import PickerScreen
+from trackside.tui.screens.ready import ReadyScreen
+from trackside.tui.screens.session import SessionScreen
 
 CASES = Generator().cases()
 PER_CASE_S = 5.0

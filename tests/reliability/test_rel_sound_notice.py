@@ -13,13 +13,13 @@ from collections.abc import Callable
 import pytest
 from rel_support import BUILTIN
 
-from trackside.app import TracksideApp
 from trackside.audio.factory import make_player
 from trackside.audio.players import BackendListener, CuePlayer
 from trackside.core.clock import FakeClock
 from trackside.presets.loader import load_library
-from trackside.screens.session import SessionScreen
 from trackside.settings import Settings
+from trackside.tui.app import TracksideApp
+from trackside.tui.screens.session import SessionScreen
 
 PRESETS = {entry.id: entry.preset for entry in load_library(BUILTIN, BUILTIN / "none")}
 FALLBACK = "No sound device"

@@ -19,10 +19,10 @@ import pytest
 from rel_support import PLAN_21, WALL0, drive, whole_session
 
 from trackside.core.clock import FakeClock
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import RETRY_AFTER_S, SessionLog
 from trackside.history.store import HistoryStore, NewSession, Status, StoredAction
-from trackside.runner import Runner
 
 HERE = Path(__file__).resolve().parent
 _SIDES = ("-wal", "-shm")

@@ -17,12 +17,12 @@ from rel_support import WALL0, short_plan
 from trackside.audio.cues import CueListener
 from trackside.core.clock import FakeClock, SessionClock
 from trackside.core.events import ActionKind, EndReason, Phase
+from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import SessionLog
 from trackside.history.resume import latest_unfinished, resume_session
 from trackside.history.store import HistoryStore, NewSession, Status
 from trackside.history.views import detail
-from trackside.runner import Runner
 
 K = ActionKind
 PLAN = short_plan(5)  # windows of 60 to 90 s

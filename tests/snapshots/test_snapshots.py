@@ -12,11 +12,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from trackside.app import TracksideApp
 from trackside.core.clock import FakeClock
 from trackside.presets.loader import PresetEntry, load_library
-from trackside.screens.session import SessionScreen
 from trackside.settings import Settings
+from trackside.tui.app import TracksideApp
+from trackside.tui.screens.session import SessionScreen
 
 BUILTIN = Path(__file__).resolve().parents[2] / "presets"
 SnapCompare = Callable[..., bool]

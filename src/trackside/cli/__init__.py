@@ -1,31 +1,22 @@
-"""The command line's parser, built from command modules so each part adds its own commands.
+"""The command line's parser, built from one module per group of commands.
 
 A command module has a function ``register(commands)`` that adds its subparsers to
 ``commands`` (the ``add_subparsers()`` object) and sets ``handler`` on each, a function
-``(argparse.Namespace) -> int`` returning the exit code. Modules listed in
-:data:`COMMAND_MODULES` that are not installed yet are skipped, so a part can land its commands
-without touching this file. Command modules import heavy things (pydantic, Textual, sqlite3)
-inside their handlers, never at import: ``trackside --help`` stays instant.
+``(argparse.Namespace) -> int`` returning the exit code. Command modules import heavy things
+(pydantic, Textual, sqlite3) inside their handlers, never at import: ``trackside --help`` stays
+instant.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from trackside import __version__
 
 Handler: TypeAlias = Callable[[argparse.Namespace], int]
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-COMMAND_MODULES: tuple[str, ...] = (
-    "trackside.cli.run_command",
-    "trackside.cli.preset_commands",
-    # Added by other parts when they land; skipped while they do not exist.
-    "trackside.history.cli",
-)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -43,8 +34,8 @@ class CommandError(Exception):
         super().__init__("\n".join(self.lines))
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    """The ``trackside`` parser with the commands of every installed module in ``modules``."""
+def build_parser() -> argparse.ArgumentParser:
+    """The ``trackside`` parser with every command."""
     parser = argparse.ArgumentParser(
         prog="trackside",
         description="An interval timer for runners, in the terminal. "
@@ -52,24 +43,14 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     )
     parser.add_argument("--version", action="version", version=f"trackside {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in modules:
-        module = _optional_module(name)
-        if module is not None:
-            module.register(commands)
+    # Here, not at the top: each command module imports ``Handler`` and the errors above.
+    from trackside.cli import history_commands, preset_commands, run_command
+
+    for module in (run_command, preset_commands, history_commands):
+        module.register(commands)
     # With no command, trackside opens the picker; the run options shape the session it starts.
     from trackside.cli.run_command import add_run_options, launch
 
     add_run_options(parser)
     parser.set_defaults(handler=launch, preset=None)
     return parser
-
-
-def _optional_module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        # Only the module itself (or its package) missing means "not installed yet"; a
-        # missing import inside it is a real bug and must not be hidden.
-        if error.name is not None and name.startswith(error.name):
-            return None
-        raise

@@ -9,7 +9,7 @@ from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.timefmt import clock
 from trackside.presets.loader import PresetEntry
 from trackside.presets.models import Preset
-from trackside.presets.summary import (
+from trackside.presets.outline import (
     REP_PACE_S_PER_KM,
     format_distance,
     format_range,

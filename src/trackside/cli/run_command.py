@@ -1,8 +1,8 @@
 """``trackside`` and ``trackside run PRESET``: hand over to the Textual app.
 
-The app lives in ``trackside.app_entry`` (function ``run_app(args) -> int``) and is imported only
-here, when it is needed, so the other commands never load Textual. ``args`` carries ``preset``
-(the id or path as typed, or None for the picker), ``loaded_preset`` (the checked
+The app lives in ``trackside.tui.launch`` (function ``run_app(args) -> int``) and is imported only
+inside :func:`launch`, when it is needed, so the other commands never load Textual. ``args``
+carries ``preset`` (the id or path as typed, or None for the picker), ``loaded_preset`` (the checked
 :class:`~trackside.presets.checked.CheckedPreset`, or None), ``audio``, ``countdown`` and ``theme``
 (None when not given: the app then uses the settings file).
 """
@@ -10,17 +10,14 @@ here, when it is needed, so the other commands never load Textual. ``args`` carr
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from trackside.cli import EXIT_FAILED, CommandError, Commands, Handler
+from trackside.cli import CommandError, Commands
 from trackside.settings import COUNTDOWN_RANGE
 
 if TYPE_CHECKING:
     from trackside.presets.checked import CheckedPreset
 
-APP_MODULE = "trackside.app_entry"
 MAX_COUNTDOWN_S = COUNTDOWN_RANGE[1]
 
 
@@ -75,19 +72,8 @@ def countdown_seconds(text: str) -> int:
 def launch(args: argparse.Namespace) -> int:
     """Check the preset (if one was named), then start the app."""
     args.loaded_preset = _load(args.preset) if args.preset is not None else None
-    try:
-        module = importlib.import_module(APP_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name == APP_MODULE:
-            print(
-                "trackside: the app is not installed yet; "
-                "`trackside presets` and `trackside show PRESET` work",
-                file=sys.stderr,
-            )
-        else:
-            print(f"trackside: cannot start the app: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    run_app = cast(Handler, module.run_app)
+    from trackside.tui.launch import run_app
+
     return run_app(args)
 
 

@@ -6,6 +6,9 @@ Importing this package opens nothing and imports no sqlite3; the modules are:
 - :mod:`~trackside.history.log`: ``SessionLog``, the runner's ``ActionLog`` (``start_log``).
 - :mod:`~trackside.history.resume`: ``latest_unfinished``, ``resume_session``, ``OffsetClock``.
 - :mod:`~trackside.history.views`: history lines, one session step by step, comparisons.
-- :mod:`~trackside.history.export`: CSV and JSON; :mod:`~trackside.history.cli`: the commands.
+- :mod:`~trackside.history.export`: CSV and JSON.
 - :mod:`~trackside.history.planjson`: the plan as it was run, as JSON.
+- :mod:`~trackside.history.service`: what the app calls (the store opened once, session logs).
+
+The commands that show it are in :mod:`trackside.cli.history_commands`.
 """

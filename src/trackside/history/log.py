@@ -1,4 +1,5 @@
-"""The runner's :class:`~trackside.runner.ActionLog`: each action on disk before the screen reacts.
+"""The runner's :class:`~trackside.core.runner.ActionLog`: each action on disk before the screen
+reacts.
 
 :class:`SessionLog` keeps every action in memory as well, so a history file that is locked,
 read-only, damaged or missing never stops a session: the runner is told once (``problem`` and the

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from trackside.core.results import chart
 from trackside.core.timefmt import split
 from trackside.history.views import Comparison, Detail, Overview, StepRow, local_time
-from trackside.summary import chart
 
 _STATUS = {"running": "unfinished", "ended-early": "ended early"}
 

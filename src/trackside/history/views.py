@@ -1,7 +1,7 @@
 """What the history shows: one line per session, one session step by step, and comparisons.
 
 Everything is derived from the stored plan and actions by replaying them (the same fold the
-session ran on), with the figures and window flags of :mod:`trackside.summary`, so the history
+session ran on), with the figures and window flags of :mod:`trackside.core.results`, so the history
 of a session reads exactly like the summary the runner saw on the day.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
+from trackside.core.results import RepStats, rep_stats, rows
 from trackside.core.session import Session
 from trackside.history.resume import replay
 from trackside.history.store import HistoryStore, Status, StoredAction, StoredSession
-from trackside.summary import RepStats, rep_stats, rows
 
 
 @dataclass(frozen=True, slots=True)

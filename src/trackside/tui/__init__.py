@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets, view models, launch and the history keeper."""

@@ -1,0 +1,465 @@
+"""The Textual app: picker, ready, session and summary screens, themes and settings.
+
+Everything it uses comes in through the constructor (the library or a preset, the clock, the
+runner's log and listeners, the audio switch, the settings and where to write them), so tests
+build it with a fake clock and a recording listener.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+
+from trackside.core.clock import Clock
+from trackside.core.events import ActionKind
+from trackside.core.runner import ActionLog, EventListener, Runner
+from trackside.core.session import Session
+from trackside.history.service import NewLog, store_logs
+from trackside.presets.checked import AnyPreset
+from trackside.presets.loader import PresetEntry
+from trackside.settings import Settings, ThemeName, save_settings
+from trackside.tui.keeper import HistoryKeeper, HistoryNews, HistoryProblem
+from trackside.tui.screens.ready import ReadyScreen
+from trackside.tui.textual_fixes import apply as apply_textual_fixes
+
+if TYPE_CHECKING:
+    # Loaded when first shown or used, not before the first frame (see ``_picker``); their
+    # messages are handled by name (``on_summary_screen_closed``), not with ``@on``.
+    from trackside.audio.players import BackendListener, CuePlayer
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
+    from trackside.tui.screens.picker import PickerScreen
+    from trackside.tui.screens.session import AudioControl, SessionScreen
+    from trackside.tui.screens.summary import SummaryScreen
+
+apply_textual_fixes()  # Textual 8.2 keeps every rendered widget's lines (see textual_fixes)
+
+DARK = Theme(
+    name="trackside-dark",
+    primary="#4DA3FF",
+    secondary="#9AD0FF",
+    accent="#FF5CF0",
+    warning="#FFB020",
+    error="#FF4D4D",
+    success="#2FE05F",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#111418",
+    panel="#1C2128",
+    dark=True,
+)
+"""High contrast on black: for the evening, or a shaded bench."""
+
+LIGHT = Theme(
+    name="trackside-light",
+    primary="#0040C0",
+    secondary="#003080",
+    accent="#B0008A",
+    warning="#A05A00",
+    error="#C00018",
+    success="#007A20",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#F0F0F0",
+    panel="#E0E0E0",
+    dark=False,
+)
+"""Black on white with deep colours: readable in sunshine."""
+
+THEMES = {"trackside-dark": DARK, "trackside-light": LIGHT}
+LogFactory = Callable[[NewLog], ActionLog | None]
+"""Makes the action log of a new session (the history store), or None to keep no log."""
+AudioFactory: TypeAlias = "Callable[[Callable[[], None], BackendListener], CuePlayer]"
+"""Makes the cue player, given the bell to ring and where to report the backend in use."""
+VOLUMES = (1.0, 0.75, 0.5, 0.25)
+"""The volumes the command palette offers."""
+FLASH_S = 0.3
+"""How long the screen flashes when a cue falls back to the terminal bell."""
+
+
+@dataclass
+class SoundChanged(Message):
+    """The audio thread switched backend (posted from that thread)."""
+
+    backend: str
+    reason: str | None
+
+
+class Rang(Message):
+    """A cue fell back to the bell: ring it and flash the screen (posted from the audio thread)."""
+
+
+@dataclass
+class SoundChecked(Message):
+    """A sound check finished: the backend that played it, or why it did not play."""
+
+    result: str
+
+
+class TracksideApp(App[int]):
+    """The interval timer: pick a preset, get ready, run it, read the summary."""
+
+    CSS_PATH = "trackside.tcss"
+    TITLE = "trackside"
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        library: Sequence[PresetEntry] = (),
+        preset: AnyPreset | None = None,
+        preset_id: str | None = None,
+        settings: Settings | None = None,
+        config_path: Path | None = None,
+        listeners: Sequence[EventListener] = (),
+        log_factory: LogFactory | None = None,
+        audio: AudioControl | None = None,
+        audio_factory: AudioFactory | None = None,
+        resume: Runner | None = None,
+        history: HistoryStore | None = None,
+        history_problem: str | None = None,
+        unfinished: Unfinished | None = None,
+        look_at_history: bool = False,
+    ) -> None:
+        """Build the app. With ``resume`` it opens on that session (restored by the history),
+        with ``preset`` on Ready, otherwise on the picker. ``preset_id`` is the preset's id
+        (its file stem): the history compares the sessions of one preset by it.
+
+        ``config_path`` is where changed settings are written (None: never written).
+        ``listeners`` hear every event of every session (the audio); ``log_factory`` gives
+        each new session its action log (the history store). ``audio_factory`` makes the real
+        cue player once the app runs (it needs the app to ring the bell and show the backend);
+        tests pass ``audio`` (a recording player) instead.
+
+        ``history`` is the opened store (None when it cannot be used; ``history_problem`` then
+        says why, shown once); without a ``log_factory`` new sessions are logged to it.
+        ``unfinished`` is a session the last run left running: the app asks what to do with it.
+        With ``look_at_history`` the app opens ``history`` and looks for such a session itself,
+        once its first frame is up.
+        """
+        super().__init__()
+        self.clock = clock
+        self.library = list(library)
+        self.preset = preset
+        self.preset_id = preset_id
+        self.settings = settings if settings is not None else Settings()
+        self.config_path = config_path
+        self.listeners = list(listeners)
+        self.history = HistoryKeeper(self, history)
+        self.log_factory = log_factory if log_factory is not None else self._default_logs(history)
+        self.history_problem = history_problem
+        self.unfinished = unfinished
+        self.look_at_history = look_at_history
+        self.preset_started = False
+        """Whether a session of ``preset`` has been started (or only a resumed one run)."""
+        self.audio = audio
+        self.audio_factory = audio_factory
+        self.player: CuePlayer | None = None
+        """The real cue player, made by ``audio_factory`` on mount and closed on exit."""
+        self.runner: Runner | None = resume
+        """The runner of the session on screen, once one has started."""
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self._first_theme(self.settings.theme)
+
+    def _first_theme(self, name: str) -> None:
+        """Start on theme ``name`` as if it were Textual's default: setting ``theme`` before the
+        app runs parses the whole stylesheet a second time (a tenth of the start-up)."""
+        self.set_reactive(TracksideApp.theme, name)
+        dark = self.current_theme.dark
+        themed = {c: False for c in self.classes if c.startswith("-theme-")}
+        themed |= {f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}
+        self.update_classes(themed, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())  # made for the default theme
+
+    def on_mount(self) -> None:
+        """Apply the key remaps, remember theme changes, open the first screen."""
+        self.set_keymap(self.settings.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.runner is not None:
+            self.show_session(self.runner)
+        elif self.preset is not None:
+            self._show(ReadyScreen(self.preset, self.preset_id))
+        else:
+            self._show(self._picker())
+        # The player (a thread and a process) starts, and the session screen's module loads,
+        # once the first frame is up: the runner reads the Ready screen meanwhile.
+        self.screen.call_after_refresh(self._after_first_frame)
+        if self.history_problem is not None:
+            self.history.tell(self.history_problem)
+        if self.unfinished is not None and self.runner is None:
+            self.history.ask(self.unfinished, self.clock, self.show_session)
+
+    def _after_first_frame(self) -> None:
+        if self.look_at_history and self.runner is None:
+            self.history.look(self.clock, self.show_session)
+        self._start_player()
+        self._session_screen()
+        # What is loaded by now lives as long as the app: out of the collector's sight, a full
+        # collection no longer walks all of Textual, so none stalls a second's redraw.
+        gc.freeze()
+
+    def _start_player(self) -> None:
+        """Make the real cue player, once (a session or a sound check may need it first)."""
+        if self.audio_factory is not None and self.player is None:
+            from trackside.audio.cues import CueListener
+
+            self.player = self.audio_factory(self._ring_from_thread, self._sound_from_thread)
+            self.audio = self.player
+            # The player judges lateness on the monotonic clock, whatever the runner's clock.
+            self.listeners.append(CueListener(self.player, time.monotonic))
+
+    @staticmethod
+    def _session_screen() -> type[SessionScreen]:
+        from trackside.tui.screens.session import SessionScreen
+
+        return SessionScreen
+
+    def _show(self, screen: Screen[None]) -> None:
+        # One screen at a time over the default one: the flow only goes forward. Dialogs open
+        # over the screen being replaced (help, the palette, the end question) go with it: a
+        # session can end by itself under them.
+        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # -- the flow -------------------------------------------------------------------------
+
+    def _picker(self) -> Screen[None]:
+        from trackside.tui.screens.picker import PickerScreen
+
+        return PickerScreen(self.library)
+
+    def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
+        """A preset was chosen in the picker: get ready to run it."""
+        if message.entry.preset is not None:
+            self._show(ReadyScreen(message.entry.preset, message.entry.id))
+
+    @on(ReadyScreen.Started)
+    def _started(self, message: ReadyScreen.Started) -> None:
+        self.start(message.preset, message.preset_id)
+
+    def start(self, preset: AnyPreset, preset_id: str | None = None) -> Runner:
+        """Start a session of ``preset`` (library id ``preset_id``) now and show it."""
+        countdown = self.settings.countdown_s
+        session = Session(preset.to_plan(), countdown)
+        log = None
+        if self.log_factory is not None:
+            new = NewLog(preset, preset_id or preset.name, countdown, self.history.tell)
+            log = self.log_factory(new)
+        runner = Runner(session, self.clock, log=log, listeners=self.listeners)
+        self.preset_started = True
+        runner.act(ActionKind.START)
+        self.show_session(runner)
+        return runner
+
+    def show_session(self, runner: Runner) -> None:
+        """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
+        self._start_player()
+        self.runner = runner
+        self.history.adopt(runner.log)
+        # Every session the app shows is heard, a resumed one included.
+        runner.listeners += [heard for heard in self.listeners if heard not in runner.listeners]
+        show = self.settings.show_rep_clock
+        self._show(self._session_screen()(runner, show_rep_clock=show, audio=self.audio))
+
+    def on_summary_screen_undo_requested(self) -> None:
+        """Take back the final mark."""
+        # The final mark was a stray press: take it back and carry on with the session.
+        if self.runner is not None and self.runner.check(ActionKind.UNDO) is None:
+            self.runner.act(ActionKind.UNDO)
+            self.show_session(self.runner)
+
+    def on_summary_screen_closed(self, message: SummaryScreen.Closed) -> None:
+        """The summary was closed: back to the picker, on to the preset, or out."""
+        self._back(message)
+
+    @on(ReadyScreen.Backed)
+    def _back(self, message: ReadyScreen.Backed | SummaryScreen.Closed) -> None:
+        if self.library:
+            self._show(self._picker())
+        elif self.preset is not None and self._preset_waits(message):
+            # `trackside run X` resumed another session first: X is still to be run.
+            self._show(ReadyScreen(self.preset, self.preset_id))
+        else:
+            self.exit(0)
+
+    def _preset_waits(self, message: Message) -> bool:
+        return not isinstance(message, ReadyScreen.Backed) and not self.preset_started
+
+    def on_session_screen_finished(self, message: SessionScreen.Finished) -> None:
+        """The session ended: show the summary and store how it went."""
+        from trackside.history.log import SessionLog
+        from trackside.tui.screens.summary import SummaryScreen
+
+        runner = self.runner
+        can_undo = runner is not None and runner.check(ActionKind.UNDO) is None
+        log = runner.log if runner is not None else None
+        exertion = log.new.exertion if isinstance(log, SessionLog) else None
+        summary = SummaryScreen(message.session, can_undo=can_undo, exertion=exertion)
+        self._show(summary)
+        # The status goes on disk now, so leaving without a rating (or a crash) loses nothing.
+        self.history.finish(log, message.session, None, None, summary)
+        self.history.compare(log, message.session, summary)
+
+    def on_summary_screen_rated(self, message: SummaryScreen.Rated) -> None:
+        """Store the runner's rating and note."""
+        runner = self.runner
+        if runner is not None:
+            rating, note = message.rating, message.note
+            self.history.finish(runner.log, runner.session, rating, note, self.screen)
+
+    # -- history ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _default_logs(store: HistoryStore | None) -> LogFactory | None:
+        return store_logs(store) if store is not None else None
+
+    @on(HistoryProblem)
+    def _history_problem(self, message: HistoryProblem) -> None:
+        if self.history.first_time(message.text):
+            self.notify(message.text, title="History", severity="warning", timeout=10)
+
+    @on(HistoryNews)
+    def _history_news(self, message: HistoryNews) -> None:
+        self.notify(message.text, title="History")
+
+    def action_history(self) -> None:
+        """Open the history screen (over whatever is shown; Escape comes back)."""
+        if self.history.store is None:
+            self.notify("No history this run: the history file cannot be used", severity="warning")
+        elif isinstance(self.screen, self._session_screen()):
+            # Its q quits: not a key to be one screen away from in the middle of a rep.
+            self.notify("The history opens from the picker or the summary")
+        else:
+            from trackside.tui.screens.history import HistoryScreen
+
+            if not isinstance(self.screen, HistoryScreen):
+                self.push_screen(HistoryScreen(self.history.store))
+
+    # -- sound --------------------------------------------------------------------------
+
+    def _ring_from_thread(self) -> None:
+        self.post_message(Rang())
+
+    def _sound_from_thread(self, backend: str, reason: str | None) -> None:
+        self.post_message(SoundChanged(backend, reason))
+
+    @on(Rang)
+    def _ring(self) -> None:
+        self.bell()
+        self.screen.add_class("flash")
+        self.set_timer(FLASH_S, lambda: self.screen.remove_class("flash"))
+
+    @on(SoundChanged)
+    def _sound_changed(self, message: SoundChanged) -> None:
+        if isinstance(self.screen, self._session_screen()):
+            self.screen.show_sound()
+        # `--audio bell` or `silent` is the runner's choice, not a fallback: shown, not announced.
+        chosen = message.backend == self.settings.audio_backend
+        if message.backend in ("bell", "silent") and not chosen:
+            why = f" ({message.reason})" if message.reason else ""
+            self.notify(
+                f"No sound device: cues fall back to the {message.backend}{why}",
+                severity="warning",
+                timeout=8,
+            )
+
+    def action_sound_check(self) -> None:
+        """Play a test cue and say which backend played it."""
+        self._start_player()
+        if self.player is None:
+            self.notify("Sound check: no player (sound is off for this run)", severity="warning")
+            return
+
+        def done(future: Future[str]) -> None:
+            self.post_message(SoundChecked(future.result()))
+
+        self.player.sound_check().add_done_callback(done)
+
+    @on(SoundChecked)
+    def _sound_checked(self, message: SoundChecked) -> None:
+        self.notify(f"Sound check: {message.result}", title="Sound", timeout=6)
+
+    def set_volume(self, volume: float) -> None:
+        """Set the cue volume (0 to 1) and remember it."""
+        if self.player is not None:
+            self.player.set_volume(volume)
+        self.change_settings(volume=volume)
+        self.notify(f"Volume {round(volume * 100)}%")
+
+    def on_unmount(self) -> None:
+        """Close the player so no device or child process outlives the app."""
+        if self.player is not None:
+            self.player.close()
+
+    # -- settings -----------------------------------------------------------------------
+
+    def on_session_screen_rep_clock_toggled(self, message: SessionScreen.RepClockToggled) -> None:
+        """Remember whether the rep clock is shown."""
+        self.change_settings(show_rep_clock=message.shown)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name in THEMES and theme.name != self.settings.theme:
+            name: ThemeName = "trackside-light" if theme.name == LIGHT.name else "trackside-dark"
+            self.change_settings(theme=name)
+
+    def change_settings(self, **changes: object) -> None:
+        """Change settings and write ``config.toml`` in the background."""
+        self.settings = self.settings.model_copy(update=changes)
+        if self.config_path is not None:
+            self._save(self.settings, self.config_path)
+
+    @work(thread=True, exit_on_error=False, group="settings")
+    def _save(self, settings: Settings, path: Path) -> None:
+        try:
+            save_settings(settings, path)
+        except OSError as error:
+            self.call_from_thread(
+                self.notify, f"cannot save {path}: {error.strerror}", severity="warning"
+            )
+
+    def action_command_palette(self) -> None:
+        """Open the command palette: Textual's, closed once however many Enters were queued."""
+        from trackside.tui.screens.palette import Palette  # only loaded when the palette opens
+
+        if self.use_command_palette and not isinstance(self.screen, Palette):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: Textual's commands, with the theme picker narrowed to ours."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+        yield SystemCommand("Theme: dark", "High contrast on black", self._set_dark)
+        yield SystemCommand("Theme: light (sunshine)", "Black on white", self._set_light)
+        yield SystemCommand("History", "Past sessions, each step by step", self.action_history)
+        yield SystemCommand(
+            "Sound check", "Play a test cue and show the backend", self.action_sound_check
+        )
+        for volume in VOLUMES:
+            percent = round(volume * 100)
+            yield SystemCommand(
+                f"Volume: {percent}%", "Cue volume", lambda v=volume: self.set_volume(v)
+            )
+
+    def _set_dark(self) -> None:
+        self.theme = DARK.name
+
+    def _set_light(self) -> None:
+        self.theme = LIGHT.name

@@ -1,0 +1,223 @@
+"""What the app does with the history: the background writes and queries, and their answers.
+
+The app owns one :class:`HistoryKeeper`. Anything that touches the SQLite file (finishing a
+session with its rating, comparing it, saving or discarding an unfinished one) runs in a worker
+thread and answers by message, so the event loop never waits on the disk. Only the recording of
+each action runs on the loop, on purpose: it must be on disk before the screen reacts.
+
+The history modules and the screens that show it are imported when first used, not with the
+app: the first frame does not wait for SQLite, the summary or the resume question.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from trackside.core.clock import Clock
+from trackside.core.runner import ActionLog, Runner
+from trackside.core.session import Session
+from trackside.history.service import find_unfinished, open_store, problem_core
+
+if TYPE_CHECKING:
+    from trackside.history.log import SessionLog
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
+    from trackside.tui.screens.resume import Choice
+
+
+@dataclass
+class HistoryProblem(Message):
+    """Something went wrong with the history (posted from any thread): tell the runner once."""
+
+    text: str
+
+
+@dataclass
+class HistoryNews(Message):
+    """A background change to the history is done: a line to show the runner."""
+
+    text: str
+
+
+class HistoryKeeper:
+    """The app's history: the store (None when it cannot be used) and the work done on it."""
+
+    def __init__(self, app: App[int], store: HistoryStore | None) -> None:
+        self.app = app
+        self.store = store
+        self._told: set[str] = set()
+        self._finish_lock = threading.Lock()
+        self._wanted: dict[SessionLog, tuple[Session, int | None, str | None]] = {}
+
+    # -- problems ---------------------------------------------------------------------------
+
+    def tell(self, text: str) -> None:
+        """Report a history problem, from any thread (the log's ``on_problem``)."""
+        self.app.post_message(HistoryProblem(text))
+
+    def first_time(self, text: str) -> bool:
+        """Whether ``text`` is news: each problem is shown once, however many logs meet it
+        (and whatever each says it does about it)."""
+        core = problem_core(text)
+        if core in self._told:
+            return False
+        self._told.add(core)
+        return True
+
+    def adopt(self, log: ActionLog | None) -> None:
+        """Have a log made outside the app (a resumed one) report its problems here."""
+        if log is None:
+            return
+        from trackside.history.log import SessionLog
+
+        if isinstance(log, SessionLog) and log.on_problem is None:
+            log.on_problem = self.tell
+            if log.problem is not None:
+                self.tell(log.problem)
+
+    # -- resuming ---------------------------------------------------------------------------
+
+    def look(self, clock: Clock, show: Callable[[Runner], None]) -> None:
+        """Open the store and look for a session left running, in the background; then tell
+        the problem if any (once) and ask about that session, unless one was started since."""
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> None:
+            _, problem = open_store(store)
+            unfinished, trouble = find_unfinished(store)
+            if problem or trouble:
+                self.tell(problem or trouble or "")
+            if unfinished is not None:
+                self.app.call_from_thread(self._ask_if_idle, unfinished, clock, show)
+
+        self.app.run_worker(work, thread=True, group="history", exit_on_error=False)
+
+    def _ask_if_idle(
+        self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]
+    ) -> None:
+        if getattr(self.app, "runner", None) is None:
+            self.ask(unfinished, clock, show)
+
+    def ask(self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]) -> None:
+        """Ask what to do with ``unfinished``; a resumed session's runner goes to ``show``."""
+        from trackside.tui.screens.resume import ResumeScreen
+
+        def chosen(choice: Choice | None) -> None:
+            if choice == "resume":
+                runner = self.resume(unfinished, clock)
+                if runner is not None:
+                    show(runner)
+            elif choice == "end":
+                self.settle(unfinished, discard=False)
+            elif choice == "discard":
+                self._confirm_discard(unfinished, clock, show)
+
+        self.app.push_screen(ResumeScreen(unfinished.describe()), chosen)
+
+    def _confirm_discard(
+        self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]
+    ) -> None:
+        from trackside.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.settle(unfinished, discard=True)
+            else:
+                self.ask(unfinished, clock, show)
+
+        question = f"Discard session {unfinished.id}? It is hidden from the history for good."
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def resume(self, unfinished: Unfinished, clock: Clock) -> Runner | None:
+        """The unfinished session's runner, exactly where it was (None without a store)."""
+        if self.store is None:
+            return None
+        from trackside.history.resume import resume_session
+
+        resumed = resume_session(self.store, unfinished, clock=clock, on_problem=self.tell)
+        return Runner(resumed.session, resumed.clock, log=resumed.log)
+
+    def settle(self, unfinished: Unfinished, discard: bool) -> None:
+        """Save the unfinished session as ended early, or discard it, in the background."""
+        store = self.store
+        if store is None:
+            return
+        from trackside.history.resume import discard_unfinished, end_unfinished
+        from trackside.history.store import HistoryError
+
+        def work() -> None:
+            try:
+                if discard:
+                    discard_unfinished(store, unfinished)
+                    news = f"Discarded session {unfinished.id} (kept in the file, hidden)"
+                else:
+                    end_unfinished(store, unfinished)
+                    news = f"Saved session {unfinished.id} as ended early"
+            except HistoryError as error:
+                self.tell(str(error))
+                return
+            self.app.post_message(HistoryNews(news))
+
+        self.app.run_worker(work, thread=True, group="history", exit_on_error=False)
+
+    # -- the summary ------------------------------------------------------------------------
+
+    def finish(
+        self,
+        log: ActionLog | None,
+        session: Session,
+        rating: int | None,
+        note: str | None,
+        answer: MessagePump,
+    ) -> None:
+        """Store how ``session`` ended, with the rating and note; ``answer`` hears ``Kept``."""
+        from trackside.history.log import SessionLog
+        from trackside.tui.screens.summary import SummaryScreen
+
+        if not isinstance(log, SessionLog):
+            return
+        self._wanted[log] = (session, rating, note)
+
+        def work() -> None:
+            # Writes queue on the lock and each takes the newest wish, so a quick 7 then 8
+            # can never end up stored as 7.
+            with self._finish_lock:
+                wanted = self._wanted.get(log)
+                if wanted is None:
+                    return
+                saved = log.finish(*wanted)
+            answer.post_message(SummaryScreen.Kept(saved))
+
+        self.app.run_worker(work, thread=True, group="history", exit_on_error=False)
+
+    def compare(self, log: ActionLog | None, session: Session, answer: MessagePump) -> None:
+        """Compare ``session`` with the earlier sessions of its preset; ``answer`` hears it."""
+        from trackside.history.log import SessionLog
+        from trackside.history.service import comparison_for
+        from trackside.history.store import HistoryError
+        from trackside.tui.screens.summary import SummaryScreen
+
+        store = self.store
+        if store is None or not isinstance(log, SessionLog):
+            return
+        session_id, preset_id = log.session_id, log.new.preset_id
+
+        def work() -> None:
+            try:
+                comparison = comparison_for(store, session_id, preset_id, session)
+            except HistoryError as error:
+                self.tell(str(error))
+                return
+            if comparison is not None:
+                answer.post_message(SummaryScreen.Compared(comparison))
+
+        self.app.run_worker(work, thread=True, group="history", exit_on_error=False)

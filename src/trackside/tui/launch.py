@@ -1,0 +1,212 @@
+"""``run_app(args)``: what ``trackside`` and ``trackside run PRESET`` call to start the app.
+
+It builds the pieces the app takes (library or preset, settings, the real clock, the history
+store, opened once here before the event loop starts) and runs it. Errors a runner can cause are
+one line on stderr and exit code 2, never a traceback; a history that cannot be used is not one
+of them (the app says so once and runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trackside import paths
+from trackside.core.clock import Clock, SessionClock
+from trackside.core.runner import Runner
+from trackside.history.service import open_store, store_logs
+from trackside.presets.checked import AnyPreset
+from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
+from trackside.settings import Settings, SettingsError, load_settings
+from trackside.tui.app import AudioFactory, TracksideApp
+
+if TYPE_CHECKING:
+    from trackside.audio.players import BackendListener, CuePlayer
+    from trackside.history.resume import Unfinished
+    from trackside.history.store import HistoryStore
+
+EXIT_USAGE = 2
+_THEMES = {"dark": "trackside-dark", "light": "trackside-light"}
+
+
+def read_settings(path: Path) -> tuple[Settings, Path | None]:
+    """The settings, and where to write changes: nowhere if the file is broken (it is kept)."""
+    try:
+        return load_settings(path), path
+    except SettingsError as error:
+        for line in error.lines:
+            print(f"trackside: {line} (using the defaults)", file=sys.stderr)
+        return Settings(), None
+
+
+def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The settings with this run's command-line options on top (not written to the file)."""
+    changes: dict[str, object] = {}
+    theme = getattr(args, "theme", None)
+    if theme is not None:
+        changes["theme"] = _THEMES.get(theme, theme)
+    countdown = getattr(args, "countdown", None)
+    if countdown is not None:
+        changes["countdown_s"] = countdown
+    audio = getattr(args, "audio", None)
+    if audio is not None:
+        changes["audio_backend"] = audio
+    return Settings.model_validate({**settings.model_dump(), **changes})
+
+
+def audio_factory(settings: Settings) -> AudioFactory:
+    """How the app makes its cue player once it runs (the backend was checked already)."""
+
+    def make(bell: Callable[[], None], on_backend: BackendListener) -> CuePlayer:
+        from trackside.audio.factory import make_player
+
+        return make_player(
+            settings.audio_backend, settings.volume, bell=bell, on_backend=on_backend
+        )
+
+    return make
+
+
+def audio_problem(backend: str) -> str | None:
+    """Why ``--audio backend`` cannot work here, or None. ``auto`` always works (it ends in
+    silence) and :func:`~trackside.audio.factory.check_backend` checks nothing for it, so the
+    audio modules load with the player, after the first frame."""
+    if backend.strip().lower() == "auto":
+        return None
+    from trackside.audio.factory import AudioUnavailable, check_backend
+
+    try:
+        check_backend(backend)
+    except AudioUnavailable as error:
+        return str(error)
+    return None
+
+
+def preset_id_of(ref: str) -> str:
+    """The id a preset named on the command line is stored under: its file stem."""
+    if ref.lower().endswith(".toml") or "/" in ref or os.sep in ref:
+        return Path(ref).stem
+    return ref
+
+
+def history_file() -> tuple[HistoryStore | None, str | None]:
+    """The history store, not opened yet (None without a data folder), and a line to show."""
+    from trackside.history.store import HistoryStore
+
+    try:
+        path = paths.history_db()
+    except OSError as error:
+        return None, f"cannot reach the data folder ({error}): sessions are not saved"
+    return HistoryStore(path), None
+
+
+def open_history() -> tuple[HistoryStore | None, str | None]:
+    """The history store, opened (None without a data folder), and a line to show if any."""
+    store, problem = history_file()
+    return (store, problem) if store is None else open_store(store)
+
+
+def resumed_runner(store: HistoryStore | None, clock: Clock) -> Runner | str:
+    """``trackside resume``: the latest unfinished session's runner, or why there is none."""
+    if store is None:
+        return "no history to resume from"
+    from trackside.history.resume import latest_unfinished, resume_session
+    from trackside.history.store import HistoryError
+
+    try:
+        unfinished: Unfinished | None = latest_unfinished(store)
+    except HistoryError as error:
+        return str(error)
+    if unfinished is None:
+        return "no unfinished session to resume"
+    resumed = resume_session(store, unfinished, clock=clock)
+    return Runner(resumed.session, resumed.clock, log=resumed.log)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryAtStart:
+    """What the app starts with from the history."""
+
+    store: HistoryStore | None
+    problem: str | None
+    """A line to show the runner once (the file cannot be used, or was moved aside)."""
+    resume: Runner | None = None
+    """``trackside resume``: the session to open on."""
+    unfinished: Unfinished | None = None
+    """A session left running, to ask about."""
+    look_later: bool = False
+    """The store is not opened yet: the app opens it and looks for a session left running
+    once its first frame is up."""
+
+
+def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
+    """For ``trackside resume``, the history opened and the session to carry on (or why there
+    is none); otherwise the store for the app to open once its first frame is up (SQLite, the
+    migrations and the search for an unfinished session would delay it)."""
+    if not resume:
+        store, problem = history_file()
+        return HistoryAtStart(store, problem, look_later=store is not None)
+    store, problem = open_history()
+    found = resumed_runner(store, clock)
+    if isinstance(found, str):
+        return found
+    return HistoryAtStart(store, problem, resume=found)
+
+
+def preset_or_library(args: argparse.Namespace) -> tuple[AnyPreset | None, list[PresetEntry]]:
+    """The preset named by ``args`` (already loaded by ``launch``, or resolved here), or the
+    library for the picker. Raises PresetError."""
+    preset: AnyPreset | None = getattr(args, "loaded_preset", None)
+    ref: str | None = getattr(args, "preset", None)
+    if preset is None and ref is not None:
+        preset = load_checked(ref)
+    return preset, [] if preset is not None else load_library()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the app for ``args`` (``preset``, ``loaded_preset``, ``audio``, ``countdown``,
+    ``theme``, and ``resume_id`` from ``trackside resume``) and return the exit code."""
+    settings, writable = read_settings(paths.config_file())
+    settings = with_options(settings, args)
+    problem = audio_problem(settings.audio_backend)
+    if problem is not None:
+        print(f"trackside: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        preset, library = preset_or_library(args)
+    except PresetError as error:
+        print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
+        return EXIT_USAGE
+    clock = SessionClock()  # counts a suspend: see core/clock.py
+    history = history_at_start(getattr(args, "resume_id", None) is not None, clock)
+    if isinstance(history, str):
+        print(f"trackside: {history}", file=sys.stderr)
+        return EXIT_USAGE
+    store = history.store
+    ref: str | None = getattr(args, "preset", None)
+    app = TracksideApp(
+        clock=clock,
+        library=library,
+        preset=preset,
+        preset_id=preset_id_of(ref) if ref is not None else None,
+        settings=settings,
+        config_path=writable,
+        log_factory=store_logs(store),
+        audio_factory=audio_factory(settings),
+        resume=history.resume,
+        history=store,
+        history_problem=history.problem,
+        unfinished=history.unfinished,
+        look_at_history=history.look_later,
+    )
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
+    return app.return_code or 0

@@ -1,0 +1,54 @@
+"""The keys of the screen underneath, as they are bound now (remaps included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from trackside.tui.screens.shown import shown_only
+
+KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
+
+GUARD_RULE = (
+    "A rep faster than 60% of the world-record time for its distance (25.8 s for 400m) "
+    "is taken for a stray press: it is marked, and u takes it back."
+)
+
+
+def key_label(keys: str) -> str:
+    """``space,enter`` as ``Space / Enter``."""
+    return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of keys, what they do and the id to remap them with in ``config.toml``."""
+
+    BINDINGS = [Binding("escape,question_mark,q,enter,space", "close", "Close", id="help-close")]
+
+    def __init__(self, keys: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+        """(keys, what it does, binding id) for every key."""
+
+    def compose(self) -> ComposeResult:
+        """The key table, the guard rule and how to close."""
+        width = max((len(key_label(keys)) for keys, _what, _id in self.keys), default=0)
+        rows = [
+            f"{key_label(keys):>{width}}  {what:<10} [{ident}]" for keys, what, ident in self.keys
+        ]
+        with VerticalScroll(id="dialog"):
+            yield Static("Keys", id="title")
+            yield Static("\n".join(rows), id="keys", markup=False)
+            yield Static(GUARD_RULE, id="rule", markup=False)
+            yield Static('Remap: [keymap] in config.toml, e.g. mark = "space,b"', markup=False)
+            yield Static("Esc closes", id="answers", markup=False)
+
+    @shown_only
+    def action_close(self) -> None:
+        """Back to the session."""
+        self.dismiss(None)

@@ -1,0 +1,438 @@
+"""The session screen: the big clock, the headline, the window bar and the rep strip.
+
+It holds the :class:`~trackside.core.runner.Runner`, calls ``act`` on a key and ``tick`` when its
+one timer fires, and shows only ``runner.session``. The timer is set to the earlier of the next
+second of the step's own clock and the engine's next due event, so nothing ticks at a fixed rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Protocol
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Static
+
+from trackside.core.events import (
+    ActionKind,
+    Event,
+    EventKind,
+    IllegalAction,
+    Phase,
+    WindowNotOpen,
+)
+from trackside.core.plan import Display
+from trackside.core.results import implausibly_short
+from trackside.core.runner import Runner
+from trackside.core.session import LEGAL, Session
+from trackside.core.timefmt import split
+from trackside.tui.screens.confirm import ConfirmScreen
+from trackside.tui.screens.help import HelpScreen
+from trackside.tui.view import distance_label, next_redraw, view
+from trackside.tui.widgets.big_text import BigText
+from trackside.tui.widgets.footer import KeysFooter
+from trackside.tui.widgets.headline import Headline
+from trackside.tui.widgets.rep_strip import RepStrip
+from trackside.tui.widgets.window_bar import WindowBar
+
+NOTICE_S = 5.0
+"""How long a refusal ("window opens in 0:42") stays on screen."""
+TIMER_SLACK_S = 0.0002
+"""Wake a little after a boundary, so the new second is already there to show (the event loop
+never wakes early, but rounds its sleep up to the next millisecond: every millisecond more is
+late on the clock and the cues)."""
+STATE_CLASSES = frozenset(
+    {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
+)
+"""Every state class the screen may carry; the ``.tcss`` styles them."""
+DEGRADED_SOUND = frozenset({"bell", "silent"})
+"""Backends that cannot play the cues themselves: shown in the warning colour."""
+_KINDS = {
+    "mark": ActionKind.MARK,
+    "go_now": ActionKind.GO_NOW,
+    "undo": ActionKind.UNDO,
+    "skip": ActionKind.SKIP,
+    "end": ActionKind.END,
+}
+
+_ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute", "rep_clock")
+
+
+class AudioControl(Protocol):
+    """What the screen needs of the cue player: its mute switch and the backend in use."""
+
+    @property
+    def backend(self) -> str: ...
+
+    @property
+    def muted(self) -> bool: ...
+
+    def set_muted(self, muted: bool) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The screen's widgets, found once when it is mounted (a query each second costs)."""
+
+    headline: Headline
+    sub: Static
+    big: BigText
+    window: WindowBar
+    strip: RepStrip
+    sound: Static
+
+
+def _when_shown(action: Callable[[SessionScreen], None]) -> Callable[[SessionScreen], None]:
+    """A key that does nothing until the screen is on screen.
+
+    A mashed keyboard sends several keys in one read: the one after Space on Ready can reach
+    this screen before it has composed. Such a key is dropped, as if pressed before the screen
+    appeared (it would act on a session the runner cannot see yet).
+    """
+
+    @wraps(action)  # Textual reads the action's parameters through the wrapper
+    def guarded(screen: SessionScreen) -> None:
+        if screen.shown is not None:
+            action(screen)
+
+    return guarded
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A line shown in place of the sub line, until its step ends (or for a few seconds)."""
+
+    text: str
+    step: int | None
+    until: float | None
+    """Session-clock time it goes away at; None keeps it until the step ends."""
+
+
+class SessionScreen(Screen[None]):
+    """Runs a session: keys go to the runner, the screen shows the session it holds."""
+
+    BINDINGS = [
+        Binding("space,enter", "mark", "Mark", id="mark"),
+        Binding("g", "go_now", "Go now", id="go-now"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("s", "skip", "Skip", id="skip"),
+        Binding("t", "rep_clock", "Clock", id="rep-clock"),
+        Binding("m", "mute", "Mute", id="mute"),
+        Binding("q", "end", "End", id="end"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    @dataclass
+    class Finished(Message):
+        """The session is done or was ended: time for the summary."""
+
+        session: Session
+
+    @dataclass
+    class RepClockToggled(Message):
+        """The runner showed or hid the rep clock (a setting the app remembers)."""
+
+        shown: bool
+
+    def __init__(
+        self, runner: Runner, *, show_rep_clock: bool = False, audio: AudioControl | None = None
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.show_rep_clock = show_rep_clock
+        self.audio = audio
+        self.notice: Notice | None = None
+        self._wake: asyncio.TimerHandle | None = None
+        self._notice_timer: Timer | None = None
+        self._finished = False
+        self._key_states: tuple[bool | None, ...] = ()
+        self.shown: Shown | None = None
+        """The widgets, once composed and mounted; None before (keys then do nothing)."""
+
+    def compose(self) -> ComposeResult:
+        """The headline on top, the big clock in the middle, the window bar and strip below."""
+        # The lines above and below the clock sit in containers of their own: each frame Textual
+        # redraws every widget whose container overlaps what changed, and the screen is the
+        # container of the top level. Kept apart, only the clock is drawn each second.
+        with Vertical(id="top"):
+            yield Headline(id="headline")
+            yield Static(id="sub", markup=False)
+        yield BigText(id="big")
+        with Vertical(id="lower"):
+            yield WindowBar(id="window")
+            with Horizontal(id="bottom"):
+                yield RepStrip(id="strip")
+                yield Static(id="sound", markup=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Show the session as it is, then sleep until something changes."""
+        if not self.children:
+            return  # closed before it composed (a queued key quit the app as it opened)
+        self.shown = Shown(
+            headline=self.query_one(Headline),
+            sub=self.query_one("#sub", Static),
+            big=self.query_one(BigText),
+            window=self.query_one(WindowBar),
+            strip=self.query_one(RepStrip),
+            sound=self.query_one("#sound", Static),
+        )
+        self.show_sound()
+        self.tick()
+
+    def show_sound(self) -> None:
+        """Show the sound backend in use (never silently degraded: bell and silent stand out)."""
+        if self.shown is None:
+            return
+        label = self.shown.sound
+        if self.audio is None:
+            label.display = False
+            return
+        backend = self.audio.backend
+        muted = " (muted)" if self.audio.muted else ""
+        label.update(f"sound: {backend}{muted}")
+        label.set_class(backend in DEGRADED_SOUND or self.audio.muted, "degraded")
+
+    def on_resize(self) -> None:
+        """Drop the least needed lines on small terminals (the clock and headline stay)."""
+        self.set_class(self.size.height < 16, "short")
+        self.set_class(self.size.height < 11, "tiny")
+
+    # -- time ---------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Bring the session up to now and redraw (the timer calls this; tests may too)."""
+        self._after(self.runner.tick())
+
+    def _schedule(self) -> None:
+        self._cancel_wake()
+        now = self.runner.now()
+        when = next_redraw(self.runner.session, now, self.show_rep_clock)
+        if when is not None and not self._finished:
+            delay = max(0.0, when - now) + TIMER_SLACK_S
+            # The event loop's own timer calls tick directly. Textual's set_timer goes through a
+            # new task and call_next (two hops, a signature inspected twice): about a
+            # millisecond later and a tenth of the CPU this screen uses each second.
+            self._wake = asyncio.get_running_loop().call_later(delay, self._woken)
+
+    def _woken(self) -> None:
+        self._wake = None
+        try:
+            self.tick()
+        except Exception as error:  # as Textual's timers do: the app shows it and exits
+            self.app._handle_exception(error)
+
+    def _cancel_wake(self) -> None:
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
+
+    def on_unmount(self) -> None:
+        """No more ticks once the screen is gone."""
+        self._cancel_wake()
+
+    @property
+    def timer_delay(self) -> float | None:
+        """Seconds until the screen wakes next, or None when it sleeps until a key."""
+        when = next_redraw(self.runner.session, self.runner.now(), self.show_rep_clock)
+        return None if when is None else when - self.runner.now()
+
+    # -- acting -------------------------------------------------------------------------
+
+    def act(self, kind: ActionKind) -> bool:
+        """Take an action now; a refusal is shown in one line. True if it was taken."""
+        try:
+            events = self.runner.act(kind)
+        except WindowNotOpen as refusal:
+            self._say(f"{refusal} · g starts now")
+            return False
+        except IllegalAction as refusal:
+            self._say(str(refusal))
+            return False
+        self._after(events)
+        return True
+
+    def _after(self, events: tuple[Event, ...]) -> None:
+        for event in events:
+            if event.kind is EventKind.UNDONE or event.kind is EventKind.WINDOW_OPENED:
+                # An open window outranks any notice: "window opens in 0:03" would now be false,
+                # and GO WHEN READY is what the runner must see (u still undoes a stray mark).
+                self.notice = None
+            elif event.kind is EventKind.REP_MARKED:
+                self._guard(event)
+                # Textual leaves each step change's restyle and redraw in reference cycles
+                # (~20,000 objects a rep) that a full collection only finds every few reps; one
+                # here, just after the recovery's first frame, keeps a 90-minute session flat.
+                # It takes tens of ms, the next redraw is a second away, and cues are already
+                # with the player.
+                self.call_after_refresh(gc.collect)
+        self.refresh_view()
+        self._refresh_keys()
+        self._schedule()
+        session = self.runner.session
+        if session.finished and not self._finished:
+            self._finished = True
+            self.post_message(self.Finished(session))
+
+    def _guard(self, event: Event) -> None:
+        """A rep faster than 60 % of the world record is a stray press: offer the undo."""
+        if event.step is None or event.value is None:
+            return
+        step = self.runner.session.plan.steps[event.step]
+        if implausibly_short(step.distance_m, event.value):
+            distance = distance_label(step) or "the rep"
+            self._say(f"{split(event.value)} for {distance}? Too fast: u undoes it", sticky=True)
+
+    def _say(self, text: str, sticky: bool = False) -> None:
+        until = None if sticky else self.runner.now() + NOTICE_S
+        self.notice = Notice(text, self.runner.session.step_index, until)
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+        if not sticky:
+            self._notice_timer = self.set_timer(NOTICE_S, self._clear_notice, name="notice")
+        self.refresh_view()
+
+    def _clear_notice(self) -> None:
+        self.notice = None
+        self.refresh_view()
+
+    # -- showing ------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Push what the session shows now down to the widgets (each repaints what changed)."""
+        widgets = self.shown
+        if widgets is None:
+            return  # on_mount shows it
+        session = self.runner.session
+        now = self.runner.now()
+        shown = view(session, now, self.show_rep_clock)
+        notice = self.notice
+        if notice is not None and (
+            notice.step != session.step_index or (notice.until is not None and now >= notice.until)
+        ):
+            self.notice = None
+        wanted = set(shown.classes)
+        if self.notice is not None:
+            wanted.add("notice")
+        # Only touch classes that change: each change restyles the screen.
+        current = set(self.classes) & (STATE_CLASSES | {"notice"})
+        if current != wanted:
+            self.remove_class(*(current - wanted))
+            self.add_class(*(wanted - current))
+        widgets.headline.variants = shown.headline
+        sub = self.notice.text if self.notice is not None else shown.sub
+        if widgets.sub.content != sub:  # update() lays the whole screen out again, even if same
+            widgets.sub.update(sub)
+        widgets.big.text = shown.big
+        widgets.window.window = shown.window
+        widgets.window.set_class(shown.window is None, "hidden")
+        widgets.strip.states = shown.strip
+        widgets.strip.last_split = shown.last_split
+
+    def _refresh_keys(self) -> None:
+        # The footer rebuilds itself on a refresh: do it only when a key's state changed.
+        states = tuple(self.check_action(action, ()) for action in _ACTIONS)
+        if states != self._key_states:
+            self._key_states = states
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out keys the engine's table refuses now (None greys, True allows)."""
+        session = self.runner.session
+        if action == "pause":
+            kind = ActionKind.RESUME if session.paused else ActionKind.PAUSE
+        elif action in _KINDS:
+            kind = _KINDS[action]
+        elif action == "mute":
+            return True if self.audio is not None else None
+        elif action == "rep_clock":
+            # A time-display preset always shows the rep clock: nothing to toggle.
+            return True if session.plan.display is Display.EFFORT else None
+        else:
+            return True
+        if kind is ActionKind.MARK:
+            # Allowed whenever the phase takes it, so an early press can say when it opens.
+            return True if kind in LEGAL[session.phase] else None
+        if kind is ActionKind.END:
+            return True if not session.finished else None
+        return True if self.runner.check(kind) is None else None
+
+    # -- the keys -----------------------------------------------------------------------
+
+    @_when_shown
+    def action_mark(self) -> None:
+        """Space: end the rep, or start the next one once the window is open."""
+        self.act(ActionKind.MARK)
+
+    @_when_shown
+    def action_go_now(self) -> None:
+        """Start the next rep now, before the window opens."""
+        self.act(ActionKind.GO_NOW)
+
+    @_when_shown
+    def action_undo(self) -> None:
+        """Take back the last mark."""
+        self.act(ActionKind.UNDO)
+
+    @_when_shown
+    def action_pause(self) -> None:
+        """Pause, or resume if paused."""
+        paused = self.runner.session.paused
+        self.act(ActionKind.RESUME if paused else ActionKind.PAUSE)
+
+    @_when_shown
+    def action_skip(self) -> None:
+        """Skip the current step (or the countdown)."""
+        self.act(ActionKind.SKIP)
+
+    @_when_shown
+    def action_rep_clock(self) -> None:
+        """Show or hide the running clock during reps."""
+        self.show_rep_clock = not self.show_rep_clock
+        self.post_message(self.RepClockToggled(self.show_rep_clock))
+        self._after(())
+
+    @_when_shown
+    def action_mute(self) -> None:
+        """Turn the cues off or on."""
+        if self.audio is None:
+            return
+        self.audio.set_muted(not self.audio.muted)
+        self._say("sound off: m turns it on" if self.audio.muted else "sound on")
+        self.show_sound()
+
+    @_when_shown
+    def action_end(self) -> None:
+        """End the session, after asking: what was run is kept."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(ActionKind.END)
+
+        question = "End the session now? What you ran is kept."
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @_when_shown
+    def action_help(self) -> None:
+        """Show the keys as they are bound now."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if binding.id and active.node is self and binding.id not in seen:
+                keys = ",".join(
+                    key
+                    for key, other in self.active_bindings.items()
+                    if other.binding.id == binding.id
+                )
+                seen[binding.id] = (keys, binding.description, binding.id)
+        self.app.push_screen(HelpScreen(list(seen.values())))

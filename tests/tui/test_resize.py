@@ -1,0 +1,85 @@
+"""From 200x60 down to 20x8, mid-session: no crash, and the phase, rep and clock stay visible."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import rig, shipped
+from textual.pilot import Pilot
+
+from trackside.core.events import Phase
+from trackside.settings import Settings
+from trackside.tui.screens.summary import SummaryScreen
+from trackside.tui.widgets.big_text import BigText
+from trackside.tui.widgets.headline import Headline
+
+SIZES = [(200, 60), (120, 40), (100, 30), (80, 24), (60, 16), (40, 12), (30, 10), (20, 8)]
+
+
+def on_screen(pilot: Pilot[int]) -> str:
+    """What the terminal shows, as the text of a screenshot (runs of one style each)."""
+    return pilot.app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_resizing_through_every_size_keeps_the_essentials() -> None:
+    rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0))
+    async with rigged.app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("space")
+        await rigged.advance(pilot, 70)
+        await pilot.press("space")
+        await rigged.advance(pilot, 151)
+        assert rigged.screen.has_class("window-open")
+        for size in [*SIZES, *reversed(SIZES)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            headline = rigged.screen.query_one(Headline)
+            assert headline.region.height == 1
+            assert headline.region.width == size[0]
+            assert headline.shown.startswith("RECOVERY"[: size[0]])
+            big = rigged.screen.query_one(BigText)
+            assert big.region.height >= 1, f"clock hidden at {size}"
+            assert any(line.strip() for line in big.shown_lines()), f"clock blank at {size}"
+        assert rigged.phase() is Phase.RECOVERY
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_rep_at_every_size_names_the_rep(size: tuple[int, int]) -> None:
+    rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0, show_rep_clock=True))
+    async with rigged.app.run_test(size=size) as pilot:
+        await pilot.press("space")
+        await rigged.advance(pilot, 5)
+        shown = rigged.screen.query_one(Headline).shown
+        assert shown.startswith("REP 1/21"[: size[0]])
+        big = rigged.screen.query_one(BigText)
+        assert big.region.height >= 1
+        if size[0] >= 20:
+            assert "REP 1/21" in on_screen(pilot) or "REP 1/21" in shown
+
+
+async def test_the_clock_is_a_third_of_a_24_row_terminal_and_more_on_larger() -> None:
+    heights = {}
+    for size in [(80, 24), (100, 30), (200, 60)]:
+        rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0))
+        async with rigged.app.run_test(size=size) as pilot:
+            await pilot.press("space")
+            await rigged.advance(pilot, 70)
+            await pilot.press("space")
+            await rigged.advance(pilot, 42)
+            lines = rigged.screen.query_one(BigText).shown_lines()
+            heights[size] = sum(1 for line in lines if line.strip())
+    assert heights[(80, 24)] >= 8
+    assert heights[(80, 24)] < heights[(100, 30)] < heights[(200, 60)]
+
+
+async def test_the_summary_fits_a_small_terminal() -> None:
+    rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0))
+    async with rigged.app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("space")
+        await rigged.advance(pilot, 70)
+        await pilot.press("space")
+        await pilot.press("q")
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(rigged.app.screen, SummaryScreen)
+        await pilot.resize_terminal(20, 8)
+        await pilot.pause()
+        assert "Summary" in on_screen(pilot)
