@@ -218,14 +218,22 @@ class Fold:
             self.emit(EventKind.PAUSED, at)
         elif kind is A.RESUME:
             assert s.paused_since is not None
-            self.s = replace(
-                self.s, paused_since=None, step_paused_s=s.step_paused_s + at - s.paused_since
-            )
+            held = at - s.paused_since
+            if s.phase is Phase.COUNTDOWN and s.countdown_started is not None:
+                # A paused 3-2-1 picks up where it stopped: its start moves by the pause.
+                self.s = replace(self.s, countdown_started=s.countdown_started + held)
+            self.s = replace(self.s, paused_since=None, step_paused_s=s.step_paused_s + held)
             self.emit(EventKind.RESUMED, at)
         elif kind is A.END:
             if s.step_index is not None:
                 self.end_step(at, EndReason.ENDED)
-            self.s = replace(self.s, phase=Phase.ENDED, step_index=None, countdown_started=None)
+            self.s = replace(
+                self.s,
+                phase=Phase.ENDED,
+                step_index=None,
+                countdown_started=None,
+                paused_since=None,
+            )
             self.emit(EventKind.SESSION_ENDED, at)
         return self.s
 

@@ -11,7 +11,7 @@ _STEP_ACTIONS = frozenset({A.MARK, A.PAUSE, A.SKIP, A.UNDO, A.END})
 
 LEGAL: Mapping[Phase, frozenset[ActionKind]] = {
     Phase.READY: frozenset({A.START, A.END}),
-    Phase.COUNTDOWN: frozenset({A.SKIP, A.END}),
+    Phase.COUNTDOWN: frozenset({A.PAUSE, A.SKIP, A.END}),
     Phase.WARMUP: _STEP_ACTIONS,
     Phase.REP: _STEP_ACTIONS,
     Phase.RECOVERY: _STEP_ACTIONS | {A.GO_NOW},

@@ -180,6 +180,8 @@ class Session:
         if self.state.phase is not Phase.COUNTDOWN or started is None:
             return 0.0
         at = self.state.clock if now is None else max(now, self.state.clock)
+        if self.state.paused_since is not None:
+            at = self.state.paused_since
         return max(0.0, started + self.countdown_s - at)
 
     def step_left(self, now: float | None = None) -> float | None:
