@@ -44,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"trackside {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     # Here, not at the top: each command module imports ``Handler`` and the errors above.
-    from trackside.cli import history_commands, preset_commands, run_command
+    from trackside.cli import history_commands, interop_commands, preset_commands, run_command
 
-    for module in (run_command, preset_commands, history_commands):
+    for module in (run_command, preset_commands, history_commands, interop_commands):
         module.register(commands)
     # With no command, trackside opens the picker; the run options shape the session it starts.
     from trackside.cli.run_command import add_run_options, launch

@@ -36,7 +36,7 @@ def register(commands: Commands) -> None:
 
     export = commands.add_parser(
         "export",
-        help="write a session's steps as CSV or JSON",
+        help="write a session's steps as CSV or JSON, or as a FIT activity",
         description="Write one row per step (kind, rep, planned distance and effort, start and "
         "end times, duration, recovery window and whether it was met). Default: the latest "
         "session, as CSV on standard output.",
@@ -44,7 +44,9 @@ def register(commands: Commands) -> None:
     export.add_argument(
         "session", metavar="SESSION", nargs="?", help="a session id (default: latest)"
     )
-    export.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
+    export.add_argument(
+        "--format", choices=("csv", "json", "fit"), default="csv", help="default: csv"
+    )
     export.add_argument("--all", action="store_true", help="every session, not just one")
     export.add_argument(
         "-o", "--output", metavar="FILE", type=Path, help="write to FILE (CSV gets a BOM for Excel)"
@@ -120,7 +122,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a session (or all) as CSV or JSON, to stdout or ``--output``."""
+    """Write a session (or all) as CSV or JSON, to stdout or ``--output``; FIT elsewhere."""
+    if args.format == "fit":
+        from trackside.cli.fit_export import export_fit
+
+        return export_fit(args)
     from trackside.history.export import render
     from trackside.history.store import HistoryError
 
