@@ -125,7 +125,7 @@ def _step(mesg: dict[str, Any], where: str, problems: list[str]) -> Step | None:
         all_out=kind is StepKind.WORK,
     )
     what, metres, text = _distance(words, distance_m)
-    what = " ".join(part for part in (what, target) if part) or None
+    what = ", ".join(part for part in (what, target) if part) or None
     return Step(
         kind=kind,
         distance_m=metres,
@@ -177,7 +177,9 @@ def _distance(words: Words, metres: float | None) -> tuple[str | None, float | N
     what = " ".join(part for part in (words.what, words.distance) if part) or None
     if metres is None:
         return what, None, None
-    return what, metres, distance_text(metres)
+    # Centimetres again: 160,934 cm is written 1mi, and is then the mile (1609.344 m).
+    text = distance_text(metres)
+    return what, distance_metres(text), text
 
 
 def _target(mesg: dict[str, Any], where: str, problems: list[str]) -> str | None:

@@ -43,20 +43,19 @@ def write_workout(workout: Workout, created_s: int) -> tuple[bytes, list[str]]:
     """The workout as a FIT workout file, and the lines to tell (a name cut to fit, more steps
     than a watch loads). ``created_s``: the file's creation time, in Unix seconds."""
     notices: list[str] = []
-    messages = [_step_mesgs(segment) for segment in compress(workout.steps)]
-    steps = [mesg for group in messages for mesg in group]
-    for index, mesg in enumerate(steps):
-        mesg["message_index"] = index
-        if mesg.get("duration_type") == "repeat_until_steps_cmplt":
-            # Written relative to its group (-n); the first step's index is needed.
-            mesg["duration_value"] = index + mesg["duration_value"]
-        for field, what in (("wkt_step_name", "words"), ("notes", "note")):
-            if field in mesg:
-                mesg[field] = _fit_string(mesg[field], f"step {index + 1}: its {what}", notices)
+    steps = _workout_steps(workout, notices)
     if len(steps) > WATCH_STEPS:
         notices.append(
             f"{len(steps)} FIT steps: Garmin watches load at most {WATCH_STEPS} (split it in two)"
         )
+    header: dict[str, Any] = {
+        "mesg_num": MESG["WORKOUT"],
+        "sport": "running",
+        "num_valid_steps": len(steps),
+        "wkt_name": _fit_string(workout.name, "its name", notices),
+    }
+    if workout.description:
+        header["wkt_description"] = _fit_string(workout.description, "its description", notices)
     encoder = Encoder()
     encoder.write_mesg(
         {
@@ -68,18 +67,23 @@ def write_workout(workout: Workout, created_s: int) -> tuple[bytes, list[str]]:
             "product_name": "trackside",
         }
     )
-    header: dict[str, Any] = {
-        "mesg_num": MESG["WORKOUT"],
-        "sport": "running",
-        "num_valid_steps": len(steps),
-        "wkt_name": _fit_string(workout.name, "its name", notices),
-    }
-    if workout.description:
-        header["wkt_description"] = _fit_string(workout.description, "its description", notices)
-    encoder.write_mesg(header)
-    for mesg in steps:
+    for mesg in (header, *steps):
         encoder.write_mesg(mesg)
     return encoder.close(), notices
+
+
+def _workout_steps(workout: Workout, notices: list[str]) -> list[dict[str, Any]]:
+    """The ``workout_step`` messages, numbered, repeats pointing at their first step."""
+    steps = [mesg for segment in compress(workout.steps) for mesg in _step_mesgs(segment)]
+    for index, mesg in enumerate(steps):
+        mesg["message_index"] = index
+        if mesg.get("duration_type") == "repeat_until_steps_cmplt":
+            # Written relative to its group (-n); the first step's index is needed.
+            mesg["duration_value"] = index + mesg["duration_value"]
+        for field, what in (("wkt_step_name", "words"), ("notes", "note")):
+            if field in mesg:
+                mesg[field] = _fit_string(mesg[field], f"step {index + 1}: its {what}", notices)
+    return steps
 
 
 def read_workout(data: bytes, file: str) -> tuple[Workout, list[str]]:

@@ -55,10 +55,18 @@ def _section(steps: tuple[Step, ...]) -> str:
 
 
 def _misread(workout: Workout) -> list[str]:
-    """A line for each word intervals.icu (and trackside) would take for a step's length."""
+    """A line for each word intervals.icu (and trackside) would take for a step's length, and
+    for words that hold the note mark."""
     out: list[str] = []
     seen: set[str] = set()
     for index, step in enumerate(workout.steps):
+        what = step.effort if step.is_rep else step.activity
+        if what and NOTE_MARK in what and "mark" not in seen:
+            seen.add("mark")
+            out.append(
+                f"{workout.origin(index)}: its words contain '{NOTE_MARK.strip()}', which starts "
+                "a note in this text: read back, what follows it becomes the note"
+            )
         for token in _words(step).split():
             if is_length(token) and token not in seen:
                 seen.add(token)

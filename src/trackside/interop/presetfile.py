@@ -204,7 +204,7 @@ class _Writer:
     def _cut(self, text: str | None, limit: int, what: str) -> str | None:
         kept = clean(text, limit)
         if text is not None and kept != clean(text):
-            self.notices.append(f"{self.file}: {what} was cut to {limit} characters")
+            self.notices.append(f"{self.file}: {what} cut to {limit} characters")
         return kept
 
     def _distance(self, step: Step) -> str | None:

@@ -155,7 +155,7 @@ def read_words(text: str | None, *, window: bool, all_out: bool) -> Words:
     clauses = text.split(", ")
     low = high = None
     out = False
-    while len(clauses) > 1:
+    while clauses:
         last = clauses[-1]
         if all_out and not out and last.lower() == _ALL_OUT:
             out = True
