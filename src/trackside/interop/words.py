@@ -8,16 +8,17 @@ distance on a timed step, so those go into the step's words, in one fixed order:
 ``WHAT`` is the rep's effort or the recovery's activity: ``jog 400m, go 2:30–3:00``,
 ``All You Got 400m, all out``. Reading takes the clauses back off the end, so trackside reads
 its own steps back exactly; anything else stays words. Text from a file is hostile: every
-string passes :func:`clean` (no control characters reach the terminal or a preset file).
+string passes :func:`clean` (a control character reaches neither the terminal nor a preset
+file, only its visible escape).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from trackside.core.safe import visible
 from trackside.core.timefmt import clock
 
 METRES_PER_UNIT = {"m": 1.0, "km": 1000.0, "mi": 1609.344}
@@ -26,7 +27,6 @@ MAX_DISTANCE_M = 100_000.0
 SAME_DISTANCE_M = 0.006
 """FIT keeps distances in whole centimetres: within this, a distance in words is the same one."""
 
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _DISTANCE = re.compile(
     r"^(?:(?P<what>.*\S)\s+)?(?P<distance>(?P<number>\d{1,6}(?:\.\d{1,3})?)(?P<space>\s?)"
     r"(?P<unit>km|mi|m))$",
@@ -42,18 +42,13 @@ NOTE_MARK = " — "
 
 
 def clean(text: object, limit: int | None = None) -> str | None:
-    """``text`` safe to show and to store: control and direction-changing characters become
-    spaces, runs of white space one space, cut to ``limit`` characters; None when nothing is
-    left (or ``text`` is not a string)."""
+    """``text`` safe to show and to store, on one line: runs of white space (line breaks and
+    tabs too) one space, every other control or direction-changing character a visible escape
+    (``\\x1b``, as :func:`~trackside.core.safe.visible` writes it), cut to ``limit``
+    characters; None when nothing is left (or ``text`` is not a string)."""
     if not isinstance(text, str):
         return None
-    kept = []
-    for char in text:
-        if char in _BIDI:
-            continue
-        category = unicodedata.category(char)
-        kept.append(" " if category in ("Cc", "Zl", "Zp") or char.isspace() else char)
-    words = " ".join("".join(kept).split())
+    words = visible(" ".join(text.split()))
     if limit is not None:
         words = words[:limit].rstrip()
     return words or None
