@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench import cpu, cues, display, engine, memory, startup
+from bench import cpu, cues, display, engine, interop, memory, startup
 from bench.common import Figure, table
 
 BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
     "cues": cues.measure,
     "memory": memory.measure,
     "engine": engine.measure,
+    "interop": interop.measure,
 }
 
 
