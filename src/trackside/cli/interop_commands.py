@@ -53,7 +53,7 @@ def register(commands: Commands) -> None:
     )
     imported.add_argument("file", metavar="FILE", help="a .fit, .txt or .toml file")
     imported.add_argument(
-        "--id", dest="preset_id", help="the new preset's id (default: FILE's name)"
+        "--id", dest="preset_id", metavar="ID", help="the new preset's id (default: FILE's name)"
     )
     imported.add_argument("--from", dest="source_format", choices=FORMATS, help="FILE's format")
     imported.add_argument("--force", action="store_true", help="replace a preset with that id")
