@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from trackside.core.plan import Display, Plan, Step
+from trackside.core.plan import Step
 
 MAX_STEPS = 1000
 """Most steps a workout may expand to: the preset format's own limit."""
@@ -34,10 +34,6 @@ class Workout:
         if index < len(self.origins):
             return self.origins[index]
         return f"step {index + 1}"
-
-    def plan(self, display: Display = Display.TIME) -> Plan:
-        """The steps as a plan the engine runs."""
-        return Plan(self.name, self.steps, display)
 
 
 @dataclass(frozen=True, slots=True)
