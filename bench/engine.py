@@ -3,14 +3,22 @@
 Prints the median time per action (apply, with the advance it implies) and per replay of the
 whole recorded session, against a baseline loop that only builds the same actions. Run:
 ``python -m bench.engine`` (``bench/run`` includes it).
+
+``python -m bench.engine --before OTHER/src`` measures another checkout's engine too, in a
+fresh interpreter in the same invocation, and prints the two side by side (the same script and
+plan drive both): how a change to the engine is judged.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import statistics
+import subprocess
 import time
 
-from bench.common import Figure
+from bench.common import PYTHON, REPO, Figure
 from trackside.core.events import Action, ActionKind
 from trackside.core.plan import Display, Plan, Step, StepKind
 from trackside.core.session import Session
@@ -83,19 +91,56 @@ def measure(quick: bool = False) -> list[Figure]:
     return [Figure("engine: apply, per action", live, "µs", base, "building actions", note=note)]
 
 
-def main() -> None:
+def figures() -> dict[str, float]:
+    """Apply per action, the baseline per action (µs) and a whole replay (ms), in this process."""
     plan = plan_21x400()
     actions = script()
     session = run_session(plan, actions)
     n = len(actions)
-    live = median_time(run_session, plan, actions)
-    base = median_time(baseline, actions)
-    replay = median_time(Session.replay, plan, session.actions, actions[-1][1])
-    print(f"engine: {n} actions of a 21 x 400m session, median of {RUNS} runs")
-    print(f"  apply, per action      {live / n * 1e6:8.1f} µs")
-    print(f"  baseline, per action   {base / n * 1e6:8.1f} µs  (only builds the actions)")
-    print(f"  ratio                  {live / base:8.1f} x")
-    print(f"  replay whole session   {replay * 1e3:8.2f} ms")
+    return {
+        "apply, per action (µs)": median_time(run_session, plan, actions) / n * 1e6,
+        "baseline, per action (µs)": median_time(baseline, actions) / n * 1e6,
+        "replay whole session (ms)": median_time(
+            Session.replay, plan, session.actions, actions[-1][1]
+        )
+        * 1e3,
+    }
+
+
+def figures_of(src: str) -> dict[str, float]:
+    """:func:`figures` of the engine in the checkout ``src`` (a fresh interpreter)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, str(REPO)])}
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.engine", "--json"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__)
+    parser.add_argument("--before", metavar="SRC", help="another checkout's src folder")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.json:
+        print(json.dumps(figures()))
+        return
+    columns = {"this checkout": figures_of(str(REPO / "src"))}
+    if args.before:
+        columns = {"before": figures_of(args.before), **columns}
+    print(f"engine: {len(script())} actions of a 21 x 400m session, median of {RUNS} runs")
+    print(f"  {'':28}" + "".join(f"{name:>15}" for name in columns))
+    for row in next(iter(columns.values())):
+        print(f"  {row:28}" + "".join(f"{c[row]:15.2f}" for c in columns.values()))
+    if args.before:
+        old, new = columns.values()
+        for row in ("apply, per action (µs)", "replay whole session (ms)"):
+            print(f"  {row.split(' (')[0]}: {old[row] / new[row]:.1f}x as fast")
 
 
 if __name__ == "__main__":

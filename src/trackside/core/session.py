@@ -66,32 +66,51 @@ class Session:
         cls, plan: Plan, actions: Iterable[Action], now: float | None = None, countdown_s: int = 3
     ) -> Session:
         """Fold recorded actions into the session they made, advanced to ``now`` if given."""
-        session = cls(plan, countdown_s)
+        # One fold over every action (the same checks as ``apply``, without a session and a
+        # state object per action): a history replays thousands of sessions.
+        fold = Fold(plan, countdown_s, State(), None)
+        recorded = []
         for action in actions:
-            session = session.apply(action.kind, action.at).session
-        if now is not None:
-            session = session.advance(now).session
-        return session
+            kind = action.kind
+            if action.at > fold.clock:
+                fold.advance(action.at)
+            at = max(action.at, fold.clock)
+            problem = _problem(plan, fold.state(), kind, at)
+            if problem is not None:
+                raise problem
+            if kind is A.UNDO:
+                fold.undo(at)
+            else:
+                fold.act(Action(kind, at))
+            recorded.append(Action(kind, at))
+        if now is not None and now > fold.clock:
+            fold.advance(now)
+        return cls(plan, countdown_s, actions=tuple(recorded), state=fold.state())
 
     def advance(self, now: float) -> Outcome:
         """Move time on to ``now``: steps that end by themselves end, due events come out."""
         if now <= self.state.clock:
             return Outcome(self, ())
         events: list[Event] = []
-        state = Fold(self.plan, self.countdown_s, self.state, events).advance(now)
-        return Outcome(self._with(state, self.actions), tuple(events))
+        fold = Fold(self.plan, self.countdown_s, self.state, events)
+        fold.advance(now)
+        return Outcome(self._with(fold.state(), self.actions), tuple(events))
 
     def apply(self, kind: ActionKind, now: float) -> Outcome:
         """Take an action at ``now`` (raises :class:`IllegalAction` if it cannot be taken)."""
-        moved, events = self.advance(now)
-        at = max(now, moved.state.clock)
-        problem = moved._problem(kind, at)
+        events: list[Event] = []
+        fold = Fold(self.plan, self.countdown_s, self.state, events)
+        if now > fold.clock:
+            fold.advance(now)
+        at = max(now, fold.clock)
+        problem = _problem(self.plan, fold.state(), kind, at)
         if problem is not None:
             raise problem
-        out: list[Event] = list(events)
-        fold = Fold(self.plan, self.countdown_s, moved.state, out)
-        state = fold.undo(at) if kind is A.UNDO else fold.act(Action(kind, at))
-        return Outcome(self._with(state, (*self.actions, Action(kind, at))), tuple(out))
+        if kind is A.UNDO:
+            fold.undo(at)
+        else:
+            fold.act(Action(kind, at))
+        return Outcome(self._with(fold.state(), (*self.actions, Action(kind, at))), tuple(events))
 
     def _with(self, state: State, actions: tuple[Action, ...]) -> Session:
         return Session(self.plan, self.countdown_s, actions=actions, state=state)
@@ -110,19 +129,7 @@ class Session:
         return frozenset(k for k in LEGAL[moved.phase] if moved._problem(k, at) is None)
 
     def _problem(self, kind: ActionKind, at: float) -> IllegalAction | None:
-        phase = self.phase
-        if kind not in LEGAL[phase]:
-            return IllegalAction(kind, phase, not_now(kind, phase))
-        if kind is A.UNDO and not self.state.undoable:
-            return NothingToUndo(phase)
-        step = self.step
-        if kind is A.MARK and step is not None:
-            elapsed = self.elapsed(at)
-            if step.time_s is not None:
-                return EndsByItself(phase, step.time_s - elapsed)
-            if step.min_s is not None and elapsed + EPS < step.min_s:
-                return WindowNotOpen(phase, step.min_s - elapsed)
-        return None
+        return _problem(self.plan, self.state, kind, at)
 
     # -- views ------------------------------------------------------------------------------
 
@@ -218,4 +225,30 @@ class Session:
 
     def next_due(self) -> float | None:
         """When the next time-driven event is due, so a UI can sleep until then."""
-        return Fold(self.plan, self.countdown_s, self.state, []).next_due()
+        return Fold(self.plan, self.countdown_s, self.state, None).next_due()
+
+
+def _elapsed(state: State, at: float) -> float:
+    """Active seconds in the current step at ``at`` (a time the state has reached)."""
+    if state.step_index is None:
+        return 0.0
+    if state.paused_since is not None:
+        at = state.paused_since
+    return max(0.0, at - state.step_started - state.step_paused_s)
+
+
+def _problem(plan: Plan, state: State, kind: ActionKind, at: float) -> IllegalAction | None:
+    """Why ``kind`` cannot be taken at ``at`` in ``state``, or None if it can."""
+    phase = Phase.PAUSED if state.paused_since is not None else state.phase
+    if kind not in LEGAL[phase]:
+        return IllegalAction(kind, phase, not_now(kind, phase))
+    if kind is A.UNDO and not state.undoable:
+        return NothingToUndo(phase)
+    if kind is A.MARK and state.step_index is not None:
+        step = plan.steps[state.step_index]
+        elapsed = _elapsed(state, max(at, state.clock))
+        if step.time_s is not None:
+            return EndsByItself(phase, step.time_s - elapsed)
+        if step.min_s is not None and elapsed + EPS < step.min_s:
+            return WindowNotOpen(phase, step.min_s - elapsed)
+    return None
