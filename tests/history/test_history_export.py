@@ -12,7 +12,7 @@ import pytest
 from history_support import PLAN, WALL0, Process, new_session, record_session, whole_session
 
 from trackside.core.plan import Plan
-from trackside.history.export import COLUMNS, iso, render, to_csv, to_json
+from trackside.history.export import COLUMNS, STATS, STEP_COLUMNS, iso, render, to_csv, to_json
 from trackside.history.log import SessionLog
 from trackside.history.store import HistoryStore
 from trackside.history.views import Detail, detail
@@ -75,7 +75,36 @@ def test_the_json_carries_the_session_and_its_steps(store: HistoryStore) -> None
     assert steps[3]["window_met"] is False
     assert steps[0]["window_met"] is None
     assert steps[-1]["effort"] == FINAL_EFFORT
-    assert set(steps[0]) == set(COLUMNS)
+    assert set(steps[0]) == set(STEP_COLUMNS)
+    assert [step["all_out"] for step in steps] == [False] * 4 + [True]
+
+
+def test_each_session_carries_its_statistics(store: HistoryStore) -> None:
+    # reps 71.25 and 72.0, then an all-out final 65.5; recoveries 65 s (inside 60-90) and 50 s
+    # started early with go-now
+    (session,) = json.loads(to_json([_detail(store)]))["sessions"]
+    stats = session["stats"]
+    assert set(stats) == set(STATS)
+    sdec = 100 * ((71.25 + 72.0) / (71.25 * 2) - 1)  # 0.526: the all-out final left out
+    mean = (71.25 + 72.0) / 2
+    cv = 100 * (((71.25 - mean) ** 2 + (72.0 - mean) ** 2) / (2 - 1)) ** 0.5 / mean  # 0.740
+    versus = 100 * (65.5 / mean - 1)  # -8.55
+    assert stats == {
+        "sdec_pct": round(sdec, 2),
+        "cv_pct": round(cv, 2),
+        "window_adherence_pct": 50.0,
+        "final_vs_rest_pct": round(versus, 2),
+    }
+    assert (stats["sdec_pct"], stats["cv_pct"], stats["final_vs_rest_pct"]) == (0.53, 0.74, -8.55)
+    rows = list(csv.DictReader(io.StringIO(to_csv([_detail(store)]), newline="")))
+    assert [r["all_out"] for r in rows] == ["no"] * 4 + ["yes"]
+    for row in rows:  # the session's figures on each of its rows
+        assert (row["sdec_pct"], row["cv_pct"], row["window_adherence_pct"]) == (
+            "0.53",
+            "0.74",
+            "50",
+        )
+        assert row["final_vs_rest_pct"] == "-8.55"
 
 
 def test_iso_times_carry_the_offset() -> None:

@@ -11,7 +11,7 @@ import pytest
 from history_support import PLAN, WALL0, new_session, read_only_folder
 
 from trackside.core.events import Action, ActionKind
-from trackside.history.sqlfile import MIGRATIONS, SCHEMA_VERSION, migrate, user_version
+from trackside.history.schema import MIGRATIONS, SCHEMA_VERSION, migrate, user_version
 from trackside.history.store import HistoryError, HistoryStore, Status
 
 START = Action(ActionKind.START, 100.0)

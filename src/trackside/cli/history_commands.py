@@ -8,16 +8,17 @@ meet (no history yet, an unknown session, a damaged or locked file) is one line 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from trackside.cli import EXIT_FAILED, EXIT_OK, CommandError, Commands
 from trackside.cli.run_command import add_run_options, launch
 
 if TYPE_CHECKING:
     from trackside.history.store import HistoryStore
-    from trackside.history.views import Detail
 
 LATEST = "latest"
 
@@ -28,10 +29,16 @@ def register(commands: Commands) -> None:
         "history",
         help="list past sessions, or show one",
         description="List past sessions (date, preset, reps done, average rep, status), or "
-        "show one step by step with its comparison to earlier sessions of the same preset.",
+        "show one step by step with its statistics and its comparison to earlier sessions of "
+        "the same preset, or (--stats) personal bests and critical speed.",
     )
     history.add_argument("session", metavar="SESSION", nargs="?", help="a session id, or 'latest'")
     history.add_argument("--all", action="store_true", help="include discarded sessions")
+    history.add_argument(
+        "--stats",
+        action="store_true",
+        help="personal bests by rep distance, and critical speed estimated from them",
+    )
     history.set_defaults(handler=cmd_history)
 
     export = commands.add_parser(
@@ -106,9 +113,20 @@ def cmd_history(args: argparse.Namespace) -> int:
     from trackside.history import text, views
     from trackside.history.store import HistoryError
 
+    if args.stats and args.session is not None:
+        raise CommandError(
+            [
+                "trackside: --stats is for the whole history; `trackside history SESSION` shows "
+                "one session's statistics"
+            ]
+        )
     store = _open_store()
     try:
-        if args.session is None:
+        if args.stats:
+            from trackside.history.progress import progress
+
+            out = text.stats(progress(store))
+        elif args.session is None:
             lines = views.list_sessions(store, include_discarded=args.all)
             out = text.listing(lines) if lines else ["no sessions recorded yet"]
         else:
@@ -127,38 +145,63 @@ def cmd_export(args: argparse.Namespace) -> int:
         from trackside.cli.fit_export import export_fit
 
         return export_fit(args)
-    from trackside.history.export import render
     from trackside.history.store import HistoryError
 
     store = _open_store()
     try:
-        details = _details(store, args)
+        ids = _export_ids(store, args)
+        if not ids:
+            raise CommandError(["trackside: no sessions recorded yet"])
+        if args.output is None:
+            _write_export(store, ids, args.format, sys.stdout)
+        else:
+            _export_to_file(store, ids, args.format, args.output)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
         store.close()
-    if not details:
-        raise CommandError(["trackside: no sessions recorded yet"])
-    body = render(details, args.format)
-    if args.output is None:
-        sys.stdout.write(body)
-        return EXIT_OK
-    # Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
-    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-    try:
-        with open(args.output, "w", encoding=encoding, newline="") as handle:
-            handle.write(body)
-    except OSError as error:
-        raise CommandError([f"trackside: cannot write {args.output}: {error.strerror}"]) from None
     return EXIT_OK
 
 
-def _details(store: HistoryStore, args: argparse.Namespace) -> list[Detail]:
-    from trackside.history import views
+def _export_ids(store: HistoryStore, args: argparse.Namespace) -> list[int]:
+    if not args.all:
+        session_id = _session_id(store, args.session)
+        store.session(session_id)  # no such session: one line, before anything is written
+        return [session_id]
+    rows = store.fetch(
+        "SELECT id FROM sessions WHERE status != 'discarded' ORDER BY started_wall, id"
+    )
+    return [int(row[0]) for row in rows]
 
-    if args.all:
-        return [views.detail(store, line.id) for line in views.list_sessions(store)]
-    return [views.detail(store, _session_id(store, args.session))]
+
+def _write_export(store: HistoryStore, ids: list[int], fmt: str, out: TextIO) -> None:
+    from trackside.history.export import write
+    from trackside.history.views import exported
+
+    write(exported(store, ids), fmt, out)
+
+
+def _export_to_file(store: HistoryStore, ids: list[int], fmt: str, target: Path) -> None:
+    """Write to a file beside ``target``, then put it in its place: a failure half-way leaves
+    ``target`` as it was."""
+    # Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with open(partial, "w", encoding=encoding, newline="") as handle:
+            _write_export(store, ids, fmt, handle)
+        os.replace(partial, target)
+    except OSError as error:
+        _remove(partial)
+        raise CommandError([f"trackside: cannot write {target}: {error.strerror}"]) from None
+    except BaseException:
+        _remove(partial)
+        raise
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def cmd_resume(args: argparse.Namespace) -> int:

@@ -99,6 +99,7 @@ class SessionLog:
                 return True
             if self.store is None:
                 return False
+            derive = False
             try:
                 if self._unsaved:
                     self._append(self.store)
@@ -107,6 +108,7 @@ class SessionLog:
                     self.store.set_status(self.session_id, status, end)
                     self.store.set_rating(self.session_id, rating, note)
                     self._finish = None
+                    derive = True
             except HistoryError as error:
                 self._failed(str(error))
                 return False
@@ -115,6 +117,8 @@ class SessionLog:
                 return False
             if self.store.notice is not None:
                 self._report(self.store.notice)
+            if derive and self.session_id is not None:
+                _derive(self.store, self.session_id)
             return True
 
     def _append(self, store: HistoryStore) -> None:
@@ -169,6 +173,18 @@ class SessionLog:
         self.problem = message
         if self.on_problem is not None:
             self.on_problem(message)
+
+
+def _derive(store: HistoryStore, session_id: int) -> None:
+    """Work out a finished session's splits and statistics now, once, so the history and the
+    next Summary's comparison read them without a replay. Only for speed: a failure is left to
+    the next reader, who derives them again."""
+    from trackside.history.derived import derive_again
+
+    try:
+        derive_again(store, [session_id])
+    except Exception:  # whatever it is, the session is safely stored already
+        return
 
 
 def start_log(

@@ -102,25 +102,29 @@ def comparison_for(
 ) -> Comparison | None:
     """Today's session against the earlier sessions of its preset. Raises HistoryError."""
     from trackside.core.results import rep_stats
+    from trackside.core.stats import session_bests, workout_stats
     from trackside.history.store import Status
-    from trackside.history.views import Overview, compare
-    from trackside.history.views import overview as overview_of
+    from trackside.history.views import Overview, compare, overviews
 
     if session_id is not None:
-        return compare(store, overview_of(store.session(session_id), session))
+        found = overviews(store, "sessions.id = ?", (session_id,))
+        return compare(store, found[0]) if found else None
     # Not on disk: the earlier sessions are all the stored ones of this preset.
+    plan, records = session.plan, session.records
     today = Overview(
         id=-1,
         started_wall=time.time(),
         preset_id=preset_id,
-        preset_name=session.plan.name,
+        preset_name=plan.name,
         status=Status.RUNNING,
         reps_done=len(session.splits()),
-        reps_planned=session.plan.total_reps,
-        stats=rep_stats(session.plan, session.records),
+        reps_planned=plan.total_reps,
+        stats=rep_stats(plan, records),
         exertion=None,
         rating=None,
         note=None,
+        workout=workout_stats(plan, records),
+        bests=session_bests(plan, records),
     )
     return compare(store, today)
 

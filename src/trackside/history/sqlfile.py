@@ -13,40 +13,10 @@ import os
 import sqlite3
 import time
 import urllib.parse
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            preset_id TEXT NOT NULL,
-            preset_name TEXT NOT NULL,
-            plan_json TEXT NOT NULL,
-            countdown_s INTEGER NOT NULL,
-            exertion INTEGER,
-            started_wall REAL NOT NULL,
-            status TEXT NOT NULL DEFAULT 'running'
-                CHECK (status IN ('running', 'completed', 'ended-early', 'discarded')),
-            ended_at REAL,
-            rating INTEGER CHECK (rating BETWEEN 1 AND 10),
-            note TEXT
-        )""",
-        """CREATE TABLE actions (
-            session_id INTEGER NOT NULL REFERENCES sessions (id),
-            seq INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            at REAL NOT NULL,
-            wall REAL NOT NULL,
-            PRIMARY KEY (session_id, seq)
-        ) WITHOUT ROWID""",
-        "CREATE INDEX sessions_by_preset ON sessions (preset_id, started_wall)",
-    ),
-)
-"""Schema migrations in order: the database's ``user_version`` is how many have been applied."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
+from trackside.history.schema import SCHEMA_VERSION, migrate, user_version
 
 # Primary SQLite result codes (the low byte of the extended code).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
@@ -112,7 +82,11 @@ class _Opener:
         return self.path.is_file() and not os.access(self.path.parent, os.W_OK)
 
     def open_read_only(self) -> sqlite3.Connection:
-        """Open for reading only, without the -shm; never moves anything aside."""
+        """Open for reading only, without the -shm; never moves anything aside.
+
+        A file of an older schema cannot be migrated where it lies: it is copied into memory
+        and migrated there, so its sessions can still be read (nothing is written back).
+        """
         for mode in ("ro", "immutable"):
             try:
                 conn = sqlite3.connect(
@@ -122,8 +96,11 @@ class _Opener:
                 continue
             try:
                 check(conn)
-                if user_version(conn) == SCHEMA_VERSION:
+                version = user_version(conn)
+                if version == SCHEMA_VERSION:
                     return conn
+                if version < SCHEMA_VERSION:
+                    return _migrated_in_memory(conn)
             except (sqlite3.Error, Damaged):
                 pass
             conn.close()
@@ -209,6 +186,20 @@ class _Opener:
         return aside
 
 
+def _migrated_in_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """A copy of ``conn``'s database in memory, migrated; ``conn`` is closed."""
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        conn.backup(memory)
+        migrate(memory)
+    except BaseException:
+        memory.close()
+        raise
+    finally:
+        conn.close()
+    return memory
+
+
 def check(conn: sqlite3.Connection) -> None:
     """Raise :class:`Damaged` for a damaged file (SQLite errors for one it cannot read)."""
     result = conn.execute("PRAGMA quick_check").fetchall()
@@ -231,32 +222,6 @@ def prepare(conn: sqlite3.Connection, path: Path) -> None:
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     migrate(conn)
-
-
-def user_version(conn: sqlite3.Connection) -> int:
-    """The schema version stored in the file."""
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
-    """Apply the migrations the file has not had, each in its own transaction with its version."""
-    for number in range(user_version(conn) + 1, len(migrations) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in migrations[number - 1]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            rollback(conn)
-            raise
-
-
-def rollback(conn: sqlite3.Connection) -> None:
-    """Roll back the open transaction, if any; a failure to do so changes nothing."""
-    if conn.in_transaction:
-        with contextlib.suppress(sqlite3.Error):  # the failed transaction is gone either way
-            conn.execute("ROLLBACK")
 
 
 def _code(error: sqlite3.Error) -> int:

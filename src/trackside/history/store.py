@@ -21,8 +21,9 @@ from typing import Any
 from trackside.core.events import Action, ActionKind
 from trackside.core.plan import Plan
 from trackside.history.planjson import PlanFormatError, plan_from_json, plan_to_json
+from trackside.history.schema import plan_hash, rollback
 from trackside.history.sqlfile import HistoryError as HistoryError  # part of this API
-from trackside.history.sqlfile import describe, open_history, rollback
+from trackside.history.sqlfile import describe, open_history
 
 
 class Status(StrEnum):
@@ -73,10 +74,12 @@ class StoredSession:
     """The session's clock when it finished (None while running)."""
     rating: int | None
     note: str | None
+    plan_id: int = 0
+    """The stored plan's row: sessions of the same plan share it."""
 
 
 _SESSION_COLUMNS = (
-    "id, preset_id, preset_name, plan_json, countdown_s, exertion, started_wall, status, "
+    "id, preset_id, preset_name, plan_id, countdown_s, exertion, started_wall, status, "
     "ended_at, rating, note"
 )
 
@@ -93,6 +96,8 @@ class HistoryStore:
         """True when the file could only be opened for reading (a read-only disk)."""
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.RLock()
+        self._plans: dict[int, Plan] = {}
+        """Plans read so far, by row: thousands of sessions share a handful of plans."""
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -112,6 +117,7 @@ class HistoryStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+                self._plans.clear()
 
     def __enter__(self) -> HistoryStore:
         self.open()
@@ -238,13 +244,57 @@ class HistoryStore:
             "SELECT seq, kind, at, wall FROM actions WHERE session_id = ? ORDER BY seq",
             (session_id,),
         )
-        try:
-            return tuple(
-                StoredAction(seq, Action(ActionKind(kind), at), wall)
-                for seq, kind, at, wall in rows
+        return tuple(
+            _action(session_id, seq, kind, at, wall, self.path) for seq, kind, at, wall in rows
+        )
+
+    def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one query (for the history's other modules). Raises HistoryError."""
+        return self._query(sql, tuple(params))
+
+    def write(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """Run one statement for each of ``rows`` in one transaction. Raises HistoryError."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(sql, rows)
+                conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                rollback(conn)
+                raise self._error(error) from error
+
+    def sessions_with_actions(
+        self, session_ids: Sequence[int]
+    ) -> list[tuple[StoredSession, tuple[StoredAction, ...]]]:
+        """These sessions, each with its actions, read a few hundred at a time rather than one
+        query each. A session that does not exist, or whose plan or actions cannot be read (a
+        hand-edited file), is left out. Raises HistoryError if the file cannot be read."""
+        out = []
+        for start in range(0, len(session_ids), _CHUNK):
+            chunk = tuple(session_ids[start : start + _CHUNK])
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._query(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id IN ({marks}) ORDER BY id", chunk
             )
-        except ValueError as error:
-            raise HistoryError(f"session {session_id} in {self.path}: {error}") from error
+            actions: dict[int, list[tuple[Any, ...]]] = {}
+            for row in self._query(
+                "SELECT session_id, seq, kind, at, wall FROM actions "
+                f"WHERE session_id IN ({marks}) ORDER BY session_id, seq",
+                chunk,
+            ):
+                actions.setdefault(row[0], []).append(row)
+            for row in rows:
+                try:
+                    stored = self._session_of(row)
+                    found = tuple(
+                        _action(sid, seq, kind, at, wall, self.path)
+                        for sid, seq, kind, at, wall in actions.get(stored.id, ())
+                    )
+                except HistoryError:
+                    continue
+                out.append((stored, found))
+        return out
 
     def _query(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -254,13 +304,29 @@ class HistoryStore:
             except sqlite3.Error as error:
                 raise self._error(error) from error
 
+    def plan(self, plan_id: int) -> Plan:
+        """A stored plan by its row (read once, then remembered). Raises HistoryError."""
+        with self._lock:
+            known = self._plans.get(plan_id)
+            if known is not None:
+                return known
+            rows = self._query("SELECT plan_json FROM plans WHERE id = ?", (plan_id,))
+            if not rows:
+                raise HistoryError(f"plan {plan_id} is missing from {self.path}")
+            try:
+                plan = plan_from_json(str(rows[0][0]))
+            except PlanFormatError as error:
+                raise HistoryError(f"plan {plan_id} in {self.path}: {error}") from error
+            self._plans[plan_id] = plan
+            return plan
+
     def _session_of(self, row: tuple[Any, ...]) -> StoredSession:
-        sid, preset_id, name, plan_json, countdown, exertion, started, status, ended = row[:9]
+        sid, preset_id, name, plan_id, countdown, exertion, started, status, ended = row[:9]
         rating, note = row[9:]
         try:
-            plan = plan_from_json(str(plan_json))
-        except PlanFormatError as error:
-            raise HistoryError(f"session {sid} in {self.path}: {error}") from error
+            plan = self.plan(int(plan_id))
+        except HistoryError as error:
+            raise HistoryError(f"session {sid}: {error}") from error
         return StoredSession(
             id=int(sid),
             preset_id=str(preset_id),
@@ -273,17 +339,29 @@ class HistoryStore:
             ended_at=None if ended is None else float(ended),
             rating=None if rating is None else int(rating),
             note=None if note is None else str(note),
+            plan_id=int(plan_id),
         )
+
+
+_CHUNK = 500
+"""Sessions read in one query: under SQLite's limit on parameters."""
+
+
+def _action(sid: int, seq: int, kind: str, at: float, wall: float, path: Path) -> StoredAction:
+    try:
+        return StoredAction(seq, Action(ActionKind(kind), float(at)), float(wall))
+    except (TypeError, ValueError) as error:
+        raise HistoryError(f"session {sid} in {path}: {error}") from error
 
 
 def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: float) -> int:
     cursor = conn.execute(
-        "INSERT INTO sessions (preset_id, preset_name, plan_json, countdown_s, exertion, "
+        "INSERT INTO sessions (preset_id, preset_name, plan_id, countdown_s, exertion, "
         "started_wall) VALUES (?, ?, ?, ?, ?, ?)",
         (
             new.preset_id,
             new.preset_name,
-            plan_to_json(new.plan),
+            _plan_row(conn, plan_to_json(new.plan)),
             new.countdown_s,
             new.exertion,
             started_wall,
@@ -291,3 +369,20 @@ def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: flo
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+def _plan_row(conn: sqlite3.Connection, plan_json: str) -> int:
+    """The row of ``plan_json`` in ``plans``, added if it is not there yet."""
+    key = plan_hash(plan_json)
+    while True:
+        row = conn.execute("SELECT id, plan_json FROM plans WHERE hash = ?", (key,)).fetchone()
+        if row is None:
+            cursor = conn.execute(
+                "INSERT INTO plans (hash, plan_json) VALUES (?, ?)", (key, plan_json)
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+        if row[1] == plan_json:
+            return int(row[0])
+        # A row whose text does not match its key was changed by hand: never share it.
+        key += "+"

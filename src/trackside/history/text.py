@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trackside.core.results import chart
-from trackside.core.timefmt import split
+from trackside.core.stats import CriticalSpeed, Effort, WorkoutStats, slope_per_session
+from trackside.core.timefmt import clock, split
+from trackside.history.progress import CS_DAYS, BestSoFar, Progress
 from trackside.history.views import Comparison, Detail, Overview, StepRow, local_time
 
 _STATUS = {"running": "unfinished", "ended-early": "ended early"}
@@ -13,6 +15,8 @@ _STATUS = {"running": "unfinished", "ended-early": "ended early"}
 
 def status_text(line: Overview) -> str:
     """How a session stands, in the runner's words."""
+    if line.problem is not None:
+        return "unreadable"
     return _STATUS.get(line.status.value, line.status.value)
 
 
@@ -26,6 +30,30 @@ def _table(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
         ]
         lines.append("  ".join(cells).rstrip())
     return lines
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One line, one character a value: taller is more (slower, or more fade)."""
+    return chart(values, 1)[0] if values else ""
+
+
+def trend(view: Comparison) -> list[str]:
+    """The average rep and the fade of the latest sessions of the preset, as sparklines."""
+    out = []
+    averages = view.trend_averages()
+    if len(averages) >= 2:
+        slope = slope_per_session(averages) or 0.0
+        out.append(
+            f"average rep, last {len(averages)} sessions: {sparkline(averages)} "
+            f"{split(averages[0])} -> {split(averages[-1])} ({slope:+.2f} s a session)"
+        )
+    fades = view.trend_sdec()
+    if len(fades) >= 2:
+        out.append(
+            f"fade (Sdec), last {len(fades)} sessions:  {sparkline(fades)} "
+            f"{_pct(fades[0])} -> {_pct(fades[-1])}"
+        )
+    return out
 
 
 def listing(lines: Sequence[Overview]) -> list[str]:
@@ -54,13 +82,60 @@ def detail(view: Detail) -> list[str]:
         f"{local_time(line.started_wall, '%a %Y-%m-%d %H:%M')}, {status_text(line)}",
         _figures(line),
     ]
+    workout = workout_text(line.workout)
+    if workout:
+        out.append(workout)
     felt = _felt(line)
     if felt:
         out.append(felt)
     out += ["", *_steps(view.steps)]
+    if view.bests:
+        out += ["", bests_text(view.bests)]
     if view.comparison is not None:
         out += ["", *comparison(view.comparison)]
     return out
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def workout_text(workout: WorkoutStats) -> str:
+    """Fade, evenness, windows kept and the final rep, in one line (empty if none apply)."""
+    parts = []
+    if workout.sdec_pct is not None:
+        parts.append(f"fade (Sdec) {_pct(workout.sdec_pct)}")
+    if workout.cv_pct is not None:
+        parts.append(f"variation (CV) {_pct(workout.cv_pct)}")
+    adherence = workout.window_adherence_pct
+    if adherence is not None:
+        parts.append(f"windows kept {workout.windows_met} of {workout.windows} ({adherence:.0f}%)")
+    versus = workout.final_vs_rest_pct
+    if versus is not None:
+        how = "faster" if versus < 0 else "slower"
+        parts.append(f"final rep {_pct(abs(versus))} {how} than the rest")
+    return ", ".join(parts)
+
+
+def metres(distance: float) -> str:
+    """A rep distance as a runner writes it: ``400m``, ``1.5km``."""
+    return f"{distance:g}m" if distance < 1000 else f"{distance / 1000:g}km"
+
+
+def bests_text(bests: Sequence[BestSoFar]) -> str:
+    """Each distance's fastest rep of the session against the best before it."""
+    parts = []
+    for best in bests:
+        today = f"{metres(best.today.distance_m)} {split(best.today.seconds)}"
+        before = best.before
+        if before is None:
+            parts.append(f"{today} (first at this distance)")
+        elif best.is_best:
+            parts.append(f"{today} (personal best, was {split(before.seconds)})")
+        else:
+            when = "" if before.wall is None else f", {local_time(before.wall, '%Y-%m-%d')}"
+            parts.append(f"{today} (best {split(before.seconds)}{when})")
+    return "best reps: " + "; ".join(parts)
 
 
 def _figures(line: Overview) -> str:
@@ -126,4 +201,36 @@ def comparison(view: Comparison) -> list[str]:
         f"final {_versus(today.final, view.previous_final)}",
         "average rep by session (taller is slower; today on the right):",
     ]
-    return lines + ["  " + row for row in chart(view.chart_values(), 3)]
+    return [*lines, *("  " + row for row in chart(view.chart_values(), 3)), *trend(view)]
+
+
+def _effort_row(effort: Effort) -> tuple[str, str, str]:
+    where = "" if effort.session_id is None else f"session {effort.session_id}"
+    if effort.wall is not None:
+        where += f", {local_time(effort.wall, '%Y-%m-%d')}"
+    return metres(effort.distance_m), split(effort.seconds), where
+
+
+def stats(view: Progress) -> list[str]:
+    """``trackside history --stats``: personal bests, and critical speed as an estimate."""
+    count = f"{view.sessions} session{'s' if view.sessions != 1 else ''}"
+    if not view.bests:
+        return [f"Personal bests: none yet in {count} (marked reps with a distance)"]
+    out = [f"Personal bests (the fastest marked rep at each distance, {count}):"]
+    out += ["  " + row for row in _table([_effort_row(e) for e in view.bests], frozenset({1}))]
+    found = view.critical
+    span = f"the last {CS_DAYS} days of the history"
+    if view.since_wall is not None:
+        span += f" (from {local_time(view.since_wall, '%Y-%m-%d')})"
+    if not isinstance(found, CriticalSpeed):
+        return [*out, "", f"Critical speed: none from {span}: {found.reason}"]
+    used = ", ".join(f"{metres(e.distance_m)} {split(e.seconds)}" for e in found.efforts)
+    return [
+        *out,
+        "",
+        f"Critical speed (an estimate): {found.speed:.2f} m/s, {clock(found.pace_per_km_s)} "
+        f"a km; D' {found.d_prime_m:.0f} m; R² {found.r_squared:.3f}",
+        f"  a linear distance-time fit over the best efforts of {span}: {used}",
+        "  From training reps, not an all-out test: the pace you could hold for about half an "
+        "hour, and the metres beyond it.",
+    ]

@@ -1,22 +1,51 @@
 """What the history shows: one line per session, one session step by step, and comparisons.
 
-Everything is derived from the stored plan and actions by replaying them (the same fold the
-session ran on), with the figures and window flags of :mod:`trackside.core.results`, so the history
-of a session reads exactly like the summary the runner saw on the day.
+Everything is read from the derived rows (:mod:`trackside.history.derived`): the splits and
+figures the engine's fold and :mod:`trackside.core.results` gave when the session was replayed
+once, so the history of a session reads exactly like the summary the runner saw on the day,
+and a list of ten thousand sessions replays none of them.
 """
 
 from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import Any
 
-from trackside.core.results import RepStats, rep_stats, rows
-from trackside.core.session import Session
-from trackside.history.resume import replay
-from trackside.history.store import HistoryStore, Status, StoredAction, StoredSession
+from trackside.core.plan import Plan
+from trackside.core.results import RepStats, rows
+from trackside.core.session import StepRecord
+from trackside.core.stats import Effort, WorkoutStats
+from trackside.history.derived import (
+    DERIVED_VERSION,
+    SELECT,
+    Derived,
+    derive_again,
+    from_row,
+    select,
+)
+from trackside.history.progress import BestSoFar, bests_so_far
+from trackside.history.store import HistoryError, HistoryStore, Status, StoredAction
+
+__all__ = [
+    "Comparison",
+    "Detail",
+    "Overview",
+    "StepRow",
+    "compare",
+    "count_sessions",
+    "detail",
+    "exported",
+    "latest_id",
+    "list_sessions",
+    "local_time",
+    "page",
+    "step_rows",
+    "wall_mapper",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +74,11 @@ class StepRow:
     """``marked``, ``auto``, ``early``, ``skipped`` or ``ended``."""
     flag: str | None
     """The summary's flag: ``early``, ``short``, ``long``, ``skipped``, ``ended`` or None."""
+    all_out: bool = False
+    """Whether the plan asked for all you have on this rep."""
+
+
+_NO_WORKOUT = WorkoutStats(None, None, 0, 0, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +96,10 @@ class Overview:
     exertion: int | None
     rating: int | None
     note: str | None
+    workout: WorkoutStats = _NO_WORKOUT
+    bests: tuple[Effort, ...] = ()
+    problem: str | None = None
+    """Why the session cannot be shown (a hand-edited file it cannot be replayed from)."""
 
     @property
     def average_s(self) -> float | None:
@@ -75,6 +113,9 @@ class Comparison:
 
     today: RepStats
     previous: tuple[Overview, ...]
+    trend: tuple[Overview, ...] = ()
+    """The latest sessions of the preset with a rep run, today last: the trend."""
+    today_workout: WorkoutStats = _NO_WORKOUT
 
     def _mean(self, pick: Callable[[RepStats], float | None]) -> float | None:
         values = [v for o in self.previous if o.stats and (v := pick(o.stats)) is not None]
@@ -99,6 +140,14 @@ class Comparison:
         """The average rep of each earlier session, then today's: a chart across sessions."""
         return [o.stats.average for o in self.previous if o.stats] + [self.today.average]
 
+    def trend_averages(self) -> list[float]:
+        """The average rep of each session of the trend, today last."""
+        return [o.stats.average for o in self.trend if o.stats]
+
+    def trend_sdec(self) -> list[float]:
+        """The percent decrement of each session of the trend that has one, today last."""
+        return [s for o in self.trend if (s := o.workout.sdec_pct) is not None]
+
 
 @dataclass(frozen=True, slots=True)
 class Detail:
@@ -107,83 +156,140 @@ class Detail:
     overview: Overview
     steps: tuple[StepRow, ...]
     comparison: Comparison | None
+    bests: tuple[BestSoFar, ...] = ()
+    """The session's fastest rep at each distance against the best before it."""
 
 
-def finished_session(stored: StoredSession, actions: Sequence[StoredAction]) -> Session:
-    """The session as it stands in the history: replayed to where it ended, or to its last
-    action while it is running (never beyond: history does not pretend the runner ran on)."""
-    if stored.ended_at is not None:
-        now = stored.ended_at
-    else:
-        now = actions[-1].action.at if actions else 0.0
-    return replay(stored, actions, now)
+# -- the list ---------------------------------------------------------------------------------
+
+_HEAD = (
+    "sessions.id, sessions.started_wall, sessions.preset_id, sessions.preset_name, "
+    "sessions.status, sessions.exertion, sessions.rating, sessions.note"
+)
+OLDEST_FIRST = "sessions.started_wall, sessions.id"
+NEWEST_FIRST = "sessions.started_wall DESC, sessions.id DESC"
 
 
-def overview(stored: StoredSession, session: Session) -> Overview:
-    """The history line of a replayed session."""
+def _overview(head: Sequence[Any], derived: Derived | None, problem: str | None) -> Overview:
+    sid, started, preset_id, name, status, exertion, rating, note = head
     return Overview(
-        id=stored.id,
-        started_wall=stored.started_wall,
-        preset_id=stored.preset_id,
-        preset_name=stored.preset_name,
-        status=stored.status,
-        reps_done=len(session.splits()),
-        reps_planned=session.plan.total_reps,
-        stats=rep_stats(session.plan, session.records),
-        exertion=stored.exertion,
-        rating=stored.rating,
-        note=stored.note,
+        id=sid,
+        started_wall=started,
+        preset_id=preset_id,
+        preset_name=name,
+        status=Status(status),
+        reps_done=0 if derived is None else derived.reps_done,
+        reps_planned=0 if derived is None else derived.reps_planned,
+        stats=None if derived is None else derived.stats,
+        exertion=exertion,
+        rating=rating,
+        note=note,
+        workout=_NO_WORKOUT if derived is None else derived.workout,
+        bests=() if derived is None else derived.bests,
+        problem=problem,
     )
+
+
+def overviews(
+    store: HistoryStore, where: str = "1", params: Sequence[object] = (), tail: str = ""
+) -> list[Overview]:
+    """Sessions as lines, from their derived rows (derived again where needed).
+
+    ``where`` and ``params`` choose the sessions, ``tail`` orders and limits them (SQL on the
+    ``sessions`` table). Raises :class:`HistoryError`.
+    """
+    return [
+        _overview(head, d, None if d is not None else "cannot be replayed from its actions")
+        for head, d in select(store, _HEAD, where, params, tail)
+    ]
+
+
+def _visible(include_discarded: bool) -> str:
+    return "1" if include_discarded else "sessions.status != 'discarded'"
 
 
 def list_sessions(store: HistoryStore, *, include_discarded: bool = False) -> list[Overview]:
     """Every stored session, oldest first. Raises :class:`HistoryError`."""
-    out = []
-    for stored in store.sessions(include_discarded=include_discarded):
-        out.append(overview(stored, finished_session(stored, store.actions(stored.id))))
-    return out
+    return overviews(store, _visible(include_discarded), (), f"ORDER BY {OLDEST_FIRST}")
+
+
+def count_sessions(store: HistoryStore, *, include_discarded: bool = False) -> int:
+    """How many sessions :func:`list_sessions` would list."""
+    where = _visible(include_discarded)
+    return int(store.fetch(f"SELECT count(*) FROM sessions WHERE {where}")[0][0])
+
+
+def page(store: HistoryStore, offset: int, limit: int) -> list[Overview]:
+    """Sessions ``offset`` to ``offset + limit`` of the list, newest first (the History screen
+    loads what is on screen, a page at a time). Raises :class:`HistoryError`."""
+    tail = f"ORDER BY {NEWEST_FIRST} LIMIT ? OFFSET ?"
+    return overviews(store, _visible(False), (limit, offset), tail)
 
 
 def latest_id(store: HistoryStore) -> int | None:
     """The id of the newest session (not discarded), or None if there is none."""
-    sessions = store.sessions()
-    return sessions[-1].id if sessions else None
+    rows = store.fetch(
+        f"SELECT id FROM sessions WHERE {_visible(False)} ORDER BY {NEWEST_FIRST} LIMIT 1"
+    )
+    return int(rows[0][0]) if rows else None
+
+
+# -- one session ------------------------------------------------------------------------------
+
+
+def _one(store: HistoryStore, session_id: int) -> tuple[Overview, Derived | None]:
+    found = overviews(store, "sessions.id = ?", (session_id,))
+    if not found:
+        raise HistoryError(f"no session {session_id} in {store.path}")
+    line = found[0]
+    if line.problem is not None:
+        store.session(session_id)  # raises the reason when the plan is what cannot be read
+        raise HistoryError(f"session {session_id} {line.problem}")
+    rows = store.fetch(f"SELECT {SELECT} FROM derived WHERE session_id = ?", (session_id,))
+    derived = from_row(rows[0]) if rows else None
+    return line, derived
 
 
 def detail(store: HistoryStore, session_id: int) -> Detail:
     """One session step by step, compared with the earlier sessions of its preset."""
+    line, derived = _one(store, session_id)
     stored = store.session(session_id)
-    actions = store.actions(session_id)
-    session = finished_session(stored, actions)
-    line = overview(stored, session)
-    return Detail(line, tuple(step_rows(session, actions)), compare(store, line))
+    if derived is None:  # could not be kept (a read-only file): derived again, in memory
+        derived = derive_again(store, [session_id])[session_id]
+    steps = step_rows(stored.plan, derived.records, store.actions(session_id))
+    bests = bests_so_far(store, line.bests, line.id, line.started_wall)
+    return Detail(line, tuple(steps), compare(store, line), bests)
 
 
-def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison | None:
-    """Today against the last ``limit`` earlier sessions of the same preset with a rep done."""
-    if today.stats is None:
-        return None
-    earlier: list[Overview] = []
-    # Newest first, so only the sessions shown are replayed however long the history is.
-    for stored in reversed(store.sessions(preset_id=today.preset_id)):
-        if len(earlier) == limit:
-            break
-        if stored.id == today.id or stored.started_wall > today.started_wall:
-            continue
-        line = overview(stored, finished_session(stored, store.actions(stored.id)))
-        if line.stats is not None:
-            earlier.append(line)
-    if not earlier:
-        return None
-    return Comparison(today.stats, tuple(reversed(earlier)))
+def exported(store: HistoryStore, session_ids: Sequence[int]) -> Iterator[Detail]:
+    """Sessions step by step, without comparisons (``export``): a few hundred at a time, from
+    their derived rows and actions, never a replay unless a row must be derived again."""
+    for start in range(0, len(session_ids), 200):
+        chunk = list(session_ids[start : start + 200])
+        marks = ", ".join("?" for _ in chunk)
+        lines = {o.id: o for o in overviews(store, f"sessions.id IN ({marks})", chunk)}
+        pairs = {s.id: (s, a) for s, a in store.sessions_with_actions(chunk)}
+        rows = store.fetch(f"SELECT {SELECT} FROM derived WHERE session_id IN ({marks})", chunk)
+        derived = {d.session_id: d for row in rows if (d := from_row(row)) is not None}
+        for sid in chunk:
+            if sid not in lines:
+                raise HistoryError(f"no session {sid} in {store.path}")
+            line = lines[sid]
+            if line.problem is not None or sid not in pairs:
+                store.session(sid)  # raises the reason when the plan is what cannot be read
+                raise HistoryError(f"session {sid} {line.problem}")
+            stored, actions = pairs[sid]
+            known = derived.get(sid) or derive_again(store, [sid])[sid]
+            yield Detail(line, tuple(step_rows(stored.plan, known.records, actions)), None)
 
 
-def step_rows(session: Session, actions: Sequence[StoredAction]) -> list[StepRow]:
+def step_rows(
+    plan: Plan, records: Sequence[StepRecord], actions: Sequence[StoredAction]
+) -> list[StepRow]:
     """Every step the session ran, with wall-clock times mapped from its clock."""
-    plan = session.plan
     to_wall = wall_mapper(actions)
     out = []
-    for record, row in zip(session.records, rows(plan, session.records), strict=True):
+    for record, row in zip(records, rows(plan, records), strict=True):
         step = plan.steps[record.index]
         windowed = not step.is_rep and step.has_window
         out.append(
@@ -204,9 +310,38 @@ def step_rows(session: Session, actions: Sequence[StoredAction]) -> list[StepRow
                 window_met=(row.flag is None) if windowed else None,
                 ended_by=record.reason.value,
                 flag=row.flag,
+                all_out=step.all_out,
             )
         )
     return out
+
+
+# -- across sessions --------------------------------------------------------------------------
+
+TREND = 30
+"""Sessions in a trend: the last month or two of a preset run a few times a week."""
+
+
+def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison | None:
+    """Today against the last ``limit`` earlier sessions of the same preset with a rep done,
+    and the trend of the last :data:`TREND` sessions of it, today included."""
+    if today.stats is None:
+        return None
+    earlier = overviews(
+        store,
+        "sessions.preset_id = ? AND sessions.status != 'discarded' AND sessions.id != ? "
+        "AND sessions.started_wall <= ? AND (derived.average_s IS NOT NULL "
+        "OR derived.session_id IS NULL OR derived.version != ?)",
+        (today.preset_id, today.id, today.started_wall, DERIVED_VERSION),
+        f"ORDER BY {NEWEST_FIRST} LIMIT {max(limit, TREND - 1)}",
+    )
+    # Rows missing or old were let through the filter to be derived again: check them here.
+    earlier = [o for o in earlier if o.stats is not None]
+    if not earlier:
+        return None
+    previous = tuple(reversed(earlier[:limit]))
+    trend = (*reversed(earlier[: TREND - 1]), today)
+    return Comparison(today.stats, previous, trend, today.workout)
 
 
 def wall_mapper(actions: Sequence[StoredAction]) -> Callable[[float], float]:
