@@ -82,14 +82,20 @@ def _open_store() -> HistoryStore:
         raise CommandError([message], EXIT_FAILED) from None
     if not path.exists():
         raise CommandError([f"trackside: no sessions recorded yet ({path} does not exist)"])
-    store = HistoryStore(path)
+    # Checked in full only if something is written (a figure derived again), or found damaged.
+    store = HistoryStore(path, check_first=False)
     try:
         store.open()
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"], EXIT_FAILED) from None
+    return store
+
+
+def _close(store: HistoryStore) -> None:
+    """Close the store, and say once if opening it found it damaged and moved it aside."""
+    store.close()
     if store.notice is not None:
         print(f"trackside: {store.notice}", file=sys.stderr)
-    return store
 
 
 def _session_id(store: HistoryStore, ref: str | None) -> int:
@@ -134,7 +140,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
-        store.close()
+        _close(store)
     print("\n".join(out))
     return EXIT_OK
 
@@ -159,7 +165,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
-        store.close()
+        _close(store)
     return EXIT_OK
 
 
@@ -215,7 +221,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
-        store.close()
+        _close(store)
     if unfinished is None:
         raise CommandError(["trackside: no unfinished session to resume"])
     print(f"resuming {unfinished.describe()}", file=sys.stderr if not args.show else sys.stdout)

@@ -4,88 +4,151 @@ actions, so that a list or an export never replays a session.
 A derived row is never the truth. It is tagged with :data:`DERIVED_VERSION` (the version of the
 code that derived it: bump it whenever the engine's fold or the figures of
 :mod:`trackside.core.results` and :mod:`trackside.core.stats` would come out differently) and
-with how many actions it was derived from; it carries a checksum of its values. The file's
-triggers delete it when an action is written or the session's end changes, and
-:func:`ensure` derives it again from the actions when it is missing, of another version, or
-damaged (its checksum does not match, or it cannot be read).
+with how many actions it was derived from, and its figures carry a checksum. The file's
+triggers delete it when an action is written or the session's end changes, and the readers
+here derive it again from the actions when it is missing, of another version, or damaged (its
+checksum does not match, or it cannot be read).
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from trackside.core.events import EndReason
 from trackside.core.results import RepStats, rep_stats
 from trackside.core.session import Session, StepRecord
 from trackside.core.stats import Effort, WorkoutStats, session_bests, workout_stats
+from trackside.history.packing import (
+    Unreadable,
+    checksum,
+    pack_figures,
+    pack_records,
+    unpack_figures,
+    unpack_records,
+)
 from trackside.history.resume import replay
 from trackside.history.store import HistoryError, HistoryStore, StoredAction, StoredSession
 
 DERIVED_VERSION = 1
 """The version of the derivation: rows of another version are derived again."""
 
-COLUMNS = (
-    "session_id",
-    "version",
-    "actions",
-    "reps_done",
-    "reps_planned",
-    "fastest_rep",
-    "fastest_s",
-    "slowest_rep",
-    "slowest_s",
-    "average_s",
-    "final_s",
-    "rest_average_s",
-    "sdec_pct",
-    "cv_pct",
-    "windows",
-    "windows_met",
-    "final_vs_rest_pct",
-    "bests",
-    "records",
-    "checksum",
-)
-SELECT = ", ".join(f"derived.{name}" for name in COLUMNS)
-"""The derived columns, for a query joining ``derived`` (read back with :func:`from_row`)."""
-_NUMBERS = struct.Struct("<5q d q 4d 2d 2q d")
-"""The numeric columns packed for the checksum (None as -1 or NaN)."""
-_REASONS = tuple(EndReason)
-_RECORD = struct.Struct("<HBd")
-"""A step record: its index, flags (how it ended; whether a start and a pause follow) and end."""
-_START, _PAUSED = 0x10, 0x20
-_FLOAT = struct.Struct("<d")
-_NAN = float("nan")
+COLUMNS = ("session_id", "version", "figures", "records", "checksum")
+"""The columns of ``derived``: the figures and step records are packed
+(:mod:`trackside.history.packing`), the checksum is the figures' CRC-32."""
+SELECT = "derived.session_id, derived.version, CAST(derived.figures AS BLOB), derived.checksum"
+"""What a list reads of ``derived`` (read back with :func:`from_row`); not the step records.
+(As bytes whatever was written there: text that is not UTF-8 would fail the whole query.)"""
+_FROM = "FROM sessions LEFT JOIN derived ON derived.session_id = sessions.id"
 
 
-class Damaged(ValueError):
-    """A derived row that cannot be trusted: it is derived again."""
-
-
-@dataclass(frozen=True, slots=True)
 class Derived:
-    """A session's splits and statistics, as derived from its actions."""
+    """A session's splits and statistics, as derived from its actions.
 
-    session_id: int
-    actions: int
-    """How many actions it was derived from."""
-    reps_done: int
-    reps_planned: int
-    stats: RepStats | None
-    workout: WorkoutStats
-    bests: tuple[Effort, ...]
-    """The fastest rep at each distance (see :func:`~trackside.core.stats.session_bests`)."""
-    blob: bytes
-    """The step records, packed (see :attr:`records`)."""
+    It holds the packed figures and works them out when first asked: a list of ten thousand
+    sessions reads three numbers of each.
+    """
+
+    __slots__ = ("_values", "blob", "packed")
+
+    def __init__(self, packed: bytes, blob: bytes | None = None) -> None:
+        self.packed = packed
+        """The figures, packed (:func:`~trackside.history.packing.pack_figures`)."""
+        self.blob = blob
+        """The step records, packed (see :attr:`records`); None when they were not read."""
+        self._values: tuple[tuple[Any, ...], str] | None = None
+
+    @classmethod
+    def of(cls, session_id: int, actions: int, session: Session, *, steps: bool = True) -> Derived:
+        """What is kept of ``session``, derived from ``actions`` actions (with its step
+        records unless ``steps`` is False)."""
+        plan, records = session.plan, session.records
+        stats, workout = rep_stats(plan, records), workout_stats(plan, records)
+        figures: tuple[object, ...] = (None,) * 7
+        if stats is not None:
+            fastest, slowest = stats.fastest, stats.slowest
+            figures = (*fastest, *slowest, stats.average, stats.final, stats.rest_average)
+        values = (
+            session_id,
+            DERIVED_VERSION,
+            actions,
+            len(session.splits()),
+            plan.total_reps,
+            *figures,
+            workout.sdec_pct,
+            workout.cv_pct,
+            workout.windows,
+            workout.windows_met,
+            workout.final_vs_rest_pct,
+        )
+        packed = pack_figures(values, _bests_text(session_bests(plan, records)))
+        return cls(packed, pack_records(records) if steps else None)
+
+    def _unpacked(self) -> tuple[tuple[Any, ...], str]:
+        if self._values is None:
+            self._values = unpack_figures(self.packed)
+        return self._values
+
+    @property
+    def session_id(self) -> int:
+        """The session it was derived for."""
+        return int(self._unpacked()[0][0])
+
+    @property
+    def version(self) -> int:
+        """The :data:`DERIVED_VERSION` that derived it."""
+        return int(self._unpacked()[0][1])
+
+    @property
+    def actions(self) -> int:
+        """How many actions it was derived from."""
+        return int(self._unpacked()[0][2])
+
+    @property
+    def reps_done(self) -> int:
+        """Reps run to their end."""
+        return int(self._unpacked()[0][3])
+
+    @property
+    def reps_planned(self) -> int:
+        """Reps in the plan."""
+        return int(self._unpacked()[0][4])
+
+    @property
+    def average_s(self) -> float | None:
+        """The average rep, or None if no rep was run to its end."""
+        average = self._unpacked()[0][9]
+        return None if average is None else float(average)
+
+    @property
+    def stats(self) -> RepStats | None:
+        """Fastest, slowest, average, spread and final rep, or None if no rep was run."""
+        values = self._unpacked()[0]
+        done, _planned, fastest_rep, fastest, slowest_rep, slowest = values[3:9]
+        average, final, rest = values[9:12]
+        if average is None:
+            return None
+        return RepStats(
+            done, (fastest_rep, fastest), (slowest_rep, slowest), average, slowest - fastest,
+            final, rest,
+        )  # fmt: skip
+
+    @property
+    def workout(self) -> WorkoutStats:
+        """Fade, evenness, windows kept and the final rep against the rest."""
+        return WorkoutStats(*self._unpacked()[0][12:17])
+
+    @property
+    def bests(self) -> tuple[Effort, ...]:
+        """The fastest rep at each distance (see :func:`~trackside.core.stats.session_bests`)."""
+        return _bests_of(self._unpacked()[1])
 
     @property
     def records(self) -> tuple[StepRecord, ...]:
-        """Every step the session ran, with its times, as the engine recorded it."""
-        return decode_records(self.blob)
+        """Every step the session ran, with its times, as the engine recorded it. Raises
+        :class:`~trackside.history.packing.Unreadable` when they were not read or cannot be."""
+        if self.blob is None:
+            raise Unreadable("the step records were not read")
+        return unpack_records(self.blob)
 
 
 def finished_session(stored: StoredSession, actions: Sequence[StoredAction]) -> Session:
@@ -100,67 +163,7 @@ def finished_session(stored: StoredSession, actions: Sequence[StoredAction]) -> 
 
 def derive(stored: StoredSession, actions: Sequence[StoredAction]) -> Derived:
     """Replay a stored session and work out what is kept of it. Raises HistoryError."""
-    session = finished_session(stored, actions)
-    plan, records = session.plan, session.records
-    return Derived(
-        session_id=stored.id,
-        actions=len(actions),
-        reps_done=len(session.splits()),
-        reps_planned=plan.total_reps,
-        stats=rep_stats(plan, records),
-        workout=workout_stats(plan, records),
-        bests=session_bests(plan, records),
-        blob=encode_records(records),
-    )
-
-
-# -- the records, packed ----------------------------------------------------------------------
-
-
-def encode_records(records: Sequence[StepRecord]) -> bytes:
-    """Step records as bytes: about 11 a step (a start is written only when it is not the end
-    of the step before, a pause only when there was one)."""
-    out = bytearray()
-    previous_end: float | None = None
-    for record in records:
-        flags = _REASONS.index(record.reason)
-        if record.started != previous_end:
-            flags |= _START
-        if record.paused_s:
-            flags |= _PAUSED
-        out += _RECORD.pack(record.index, flags, record.ended)
-        if flags & _START:
-            out += _FLOAT.pack(record.started)
-        if flags & _PAUSED:
-            out += _FLOAT.pack(record.paused_s)
-        previous_end = record.ended
-    return bytes(out)
-
-
-def decode_records(blob: bytes) -> tuple[StepRecord, ...]:
-    """The records :func:`encode_records` packed. Raises :class:`Damaged`."""
-    out = []
-    offset, previous_end = 0, 0.0
-    try:
-        while offset < len(blob):
-            index, flags, ended = _RECORD.unpack_from(blob, offset)
-            offset += _RECORD.size
-            started = previous_end
-            if flags & _START:
-                (started,) = _FLOAT.unpack_from(blob, offset)
-                offset += _FLOAT.size
-            paused = 0.0
-            if flags & _PAUSED:
-                (paused,) = _FLOAT.unpack_from(blob, offset)
-                offset += _FLOAT.size
-            out.append(StepRecord(index, started, ended, paused, _REASONS[flags & 0x0F]))
-            previous_end = ended
-    except (struct.error, IndexError) as error:
-        raise Damaged(f"step records cannot be read: {error}") from error
-    return tuple(out)
-
-
-# -- rows -------------------------------------------------------------------------------------
+    return Derived.of(stored.id, len(actions), finished_session(stored, actions))
 
 
 def _bests_text(bests: Iterable[Effort]) -> str:
@@ -175,90 +178,30 @@ def _bests_of(text: str) -> tuple[Effort, ...]:
     return tuple(out)
 
 
-def _checksum(values: Sequence[object]) -> int:
-    """A CRC-32 of a row's values (before its checksum). Raises :class:`Damaged` for values
-    of the wrong type."""
-    numbers = [(_NAN if v is None else v) for v in values[1:17]]
-    for position in (4, 6):  # the rep numbers of the fastest and slowest, None without reps
-        if numbers[position] is _NAN:
-            numbers[position] = -1
-    blob, bests = values[18], values[17]
-    if not isinstance(blob, bytes) or not isinstance(bests, str):
-        raise Damaged("records or bests of the wrong type")
-    crc = zlib.crc32(_NUMBERS.pack(*numbers), zlib.crc32(str(values[0]).encode()))
-    return zlib.crc32(blob, zlib.crc32(bests.encode(), crc))
+# -- rows -------------------------------------------------------------------------------------
 
 
 def to_row(derived: Derived) -> tuple[object, ...]:
-    """The values of :data:`COLUMNS` for ``derived``."""
-    stats, workout = derived.stats, derived.workout
-    figures: tuple[object, ...] = (None,) * 7
-    if stats is not None:
-        figures = (
-            stats.fastest[0],
-            stats.fastest[1],
-            stats.slowest[0],
-            stats.slowest[1],
-            stats.average,
-            stats.final,
-            stats.rest_average,
-        )
-    values = (
-        derived.session_id,
-        DERIVED_VERSION,
-        derived.actions,
-        derived.reps_done,
-        derived.reps_planned,
-        *figures,
-        workout.sdec_pct,
-        workout.cv_pct,
-        workout.windows,
-        workout.windows_met,
-        workout.final_vs_rest_pct,
-        _bests_text(derived.bests),
-        derived.blob,
-    )
-    return (*values, _checksum(values))
+    """The values of :data:`COLUMNS` for ``derived`` (derived now: its records known)."""
+    packed = derived.packed
+    return (derived.session_id, DERIVED_VERSION, packed, derived.blob, checksum(packed))
 
 
-def from_row(row: Sequence[object]) -> Derived | None:
-    """A derived row read back (the values of :data:`COLUMNS`): None when it is missing, of
-    another version or damaged, and so to be derived again."""
-    if row[0] is None or row[1] != DERIVED_VERSION:
+def from_row(row: Sequence[object], blob: object = None) -> Derived | None:
+    """A derived row read back (the values :data:`SELECT` reads, and the step records if read):
+    None when it is missing, of another version or damaged, and so to be derived again."""
+    session_id, version, packed, crc = row
+    if session_id is None or version != DERIVED_VERSION or not isinstance(packed, bytes):
         return None
+    if checksum(packed) != crc or (blob is not None and not isinstance(blob, bytes)):
+        return None
+    derived = Derived(packed, blob)
     try:
-        if _checksum(row[:19]) != row[19]:
+        if derived.session_id != session_id or derived.version != DERIVED_VERSION:
             return None
-        return _derived_of(row)
-    except (TypeError, ValueError, struct.error):
+    except Unreadable:
         return None
-
-
-def _derived_of(row: Sequence[Any]) -> Derived:
-    # The checksum matched, so the types are the ones to_row wrote.
-    sid, _version, actions, done, planned, fastest_rep, fastest, slowest_rep, slowest = row[:9]
-    average, final, rest, sdec, cv, windows, met, versus, bests, blob = row[9:19]
-    stats = None
-    if average is not None:
-        stats = RepStats(
-            count=done,
-            fastest=(fastest_rep, fastest),
-            slowest=(slowest_rep, slowest),
-            average=average,
-            spread=slowest - fastest,
-            final=final,
-            rest_average=rest,
-        )
-    return Derived(
-        session_id=sid,
-        actions=actions,
-        reps_done=done,
-        reps_planned=planned,
-        stats=stats,
-        workout=WorkoutStats(sdec, cv, windows, met, versus),
-        bests=_bests_of(bests),
-        blob=bytes(blob),
-    )
+    return derived
 
 
 # -- reading and keeping ----------------------------------------------------------------------
@@ -310,9 +253,6 @@ def derive_again(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, D
     return out
 
 
-_FROM = "FROM sessions LEFT JOIN derived ON derived.session_id = sessions.id"
-
-
 def select(
     store: HistoryStore, head: str, where: str, params: Sequence[object] = (), tail: str = ""
 ) -> list[tuple[tuple[Any, ...], Derived | None]]:
@@ -321,7 +261,7 @@ def select(
     missing, old or damaged; None for a session that cannot be replayed (a hand-edited file).
     The first ``head`` column must be ``sessions.id``. Raises :class:`HistoryError`."""
     found = store.fetch(f"SELECT {head}, {SELECT} {_FROM} WHERE {where} {tail}", params)
-    width = len(found[0]) - len(COLUMNS) if found else 0
+    width = len(found[0]) - 4 if found else 0
     out = [(row[:width], from_row(row[width:])) for row in found]
     missing = [head_row[0] for head_row, derived in out if derived is None]
     if not missing:
@@ -330,20 +270,32 @@ def select(
     return [(h, d if d is not None else again.get(h[0])) for h, d in out]
 
 
-def ensure(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, Derived]:
-    """The derived rows of these sessions, derived again where missing, old or damaged."""
+def with_records(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, Derived]:
+    """The derived rows of these sessions with their step records, derived again where
+    missing, old or damaged; a session that cannot be replayed is left out."""
     out: dict[int, Derived] = {}
-    for start in range(0, len(session_ids), 900):  # SQLite's limit on parameters
-        chunk = session_ids[start : start + 900]
+    for start in range(0, len(session_ids), 500):  # under SQLite's limit on parameters
+        chunk = session_ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = store.fetch(
-            f"SELECT {', '.join(COLUMNS)} FROM derived WHERE session_id IN ({marks})", chunk
+            f"SELECT {SELECT}, CAST(derived.records AS BLOB) FROM derived "
+            f"WHERE session_id IN ({marks})",
+            chunk,
         )
         for row in rows:
-            found = from_row(row)
-            if found is not None:
+            found = from_row(row[:4], row[4])
+            if found is not None and _sound(found):
                 out[found.session_id] = found
     missing = [sid for sid in session_ids if sid not in out]
     if missing:
         out.update(derive_again(store, missing))
     return out
+
+
+def _sound(derived: Derived) -> bool:
+    """Whether the step records read back (their checksum matches)."""
+    try:
+        unpack_records(derived.blob or b"")
+    except Unreadable:
+        return False
+    return True

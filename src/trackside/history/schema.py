@@ -71,25 +71,12 @@ SCHEMA_2 = (
     "ALTER TABLE sessions_2 RENAME TO sessions",
     "CREATE INDEX sessions_by_preset ON sessions (preset_id, started_wall)",
     "CREATE INDEX sessions_by_start ON sessions (started_wall, id)",
+    # Figures and step records packed (trackside.history.packing): a list reads one blob a
+    # session, not twenty columns.
     """CREATE TABLE derived (
         session_id INTEGER PRIMARY KEY REFERENCES sessions (id),
         version INTEGER NOT NULL,
-        actions INTEGER NOT NULL,
-        reps_done INTEGER NOT NULL,
-        reps_planned INTEGER NOT NULL,
-        fastest_rep INTEGER,
-        fastest_s REAL,
-        slowest_rep INTEGER,
-        slowest_s REAL,
-        average_s REAL,
-        final_s REAL,
-        rest_average_s REAL,
-        sdec_pct REAL,
-        cv_pct REAL,
-        windows INTEGER NOT NULL,
-        windows_met INTEGER NOT NULL,
-        final_vs_rest_pct REAL,
-        bests TEXT NOT NULL,
+        figures BLOB NOT NULL,
         records BLOB NOT NULL,
         checksum INTEGER NOT NULL
     )""",

@@ -101,8 +101,7 @@ def comparison_for(
     store: HistoryStore, session_id: int | None, preset_id: str, session: Session
 ) -> Comparison | None:
     """Today's session against the earlier sessions of its preset. Raises HistoryError."""
-    from trackside.core.results import rep_stats
-    from trackside.core.stats import session_bests, workout_stats
+    from trackside.history.derived import Derived
     from trackside.history.store import Status
     from trackside.history.views import Overview, compare, overviews
 
@@ -110,22 +109,9 @@ def comparison_for(
         found = overviews(store, "sessions.id = ?", (session_id,))
         return compare(store, found[0]) if found else None
     # Not on disk: the earlier sessions are all the stored ones of this preset.
-    plan, records = session.plan, session.records
-    today = Overview(
-        id=-1,
-        started_wall=time.time(),
-        preset_id=preset_id,
-        preset_name=plan.name,
-        status=Status.RUNNING,
-        reps_done=len(session.splits()),
-        reps_planned=plan.total_reps,
-        stats=rep_stats(plan, records),
-        exertion=None,
-        rating=None,
-        note=None,
-        workout=workout_stats(plan, records),
-        bests=session_bests(plan, records),
-    )
+    figures = Derived.of(-1, len(session.actions), session, steps=False)
+    name = session.plan.name
+    today = Overview(-1, time.time(), preset_id, name, Status.RUNNING, None, None, None, figures)
     return compare(store, today)
 
 

@@ -65,6 +65,42 @@ def open_history(path: Path, busy_timeout_s: float) -> Opened:
         return Opened(opener.open_read_only(), None, True)
 
 
+def open_for_reading(path: Path, busy_timeout_s: float) -> sqlite3.Connection | None:
+    """A read-only connection to a history file that looks sound and needs no migration, or
+    None: then :func:`open_history` is the way in.
+
+    No integrity check, which reads the whole file (70 ms at 10,000 sessions): a read-only
+    connection cannot change the file, and a reader that meets damage opens it the full way,
+    which checks it and moves it aside. Nothing is written through this connection.
+    """
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(_HEADER)) != _HEADER:
+                return None
+    except OSError:
+        return None
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if wal and user_version(conn) == SCHEMA_VERSION:
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether SQLite found the file damaged (or not a database at all)."""
+    return _code(error) in (_CORRUPT, _NOTADB)
+
+
 class _Opener:
     """The steps of :func:`open_history` for one path."""
 

@@ -23,7 +23,7 @@ from trackside.core.plan import Plan
 from trackside.history.planjson import PlanFormatError, plan_from_json, plan_to_json
 from trackside.history.schema import plan_hash, rollback
 from trackside.history.sqlfile import HistoryError as HistoryError  # part of this API
-from trackside.history.sqlfile import describe, open_history
+from trackside.history.sqlfile import describe, is_damage, open_for_reading, open_history
 
 
 class Status(StrEnum):
@@ -85,16 +85,26 @@ _SESSION_COLUMNS = (
 
 
 class HistoryStore:
-    """The history file at ``path``: thread-safe, opened on first use, raises only HistoryError."""
+    """The history file at ``path``: thread-safe, opened on first use, raises only HistoryError.
 
-    def __init__(self, path: Path, *, busy_timeout_s: float = 0.25) -> None:
+    With ``check_first`` False (the commands that mostly read: ``history``, ``export``) the
+    file is opened for reading without the whole-file integrity check; it is checked, and
+    opened for writing, before the first write, or as soon as a read finds it damaged.
+    """
+
+    def __init__(
+        self, path: Path, *, busy_timeout_s: float = 0.25, check_first: bool = True
+    ) -> None:
         self.path = Path(path)
         self.busy_timeout_s = busy_timeout_s
+        self.check_first = check_first
         self.notice: str | None = None
         """Set when opening had to move a damaged file aside: tell the runner once."""
         self.read_only = False
         """True when the file could only be opened for reading (a read-only disk)."""
         self._conn: sqlite3.Connection | None = None
+        self._checked = False
+        """Whether the connection is the checked one (else a read-only one, unchecked)."""
         self._lock = threading.RLock()
         self._plans: dict[int, Plan] = {}
         """Plans read so far, by row: thousands of sessions share a handful of plans."""
@@ -106,10 +116,21 @@ class HistoryStore:
         with self._lock:
             if self._conn is not None:
                 return
-            opened = open_history(self.path, self.busy_timeout_s)
-            self._conn, self.read_only = opened.conn, opened.read_only
-            if opened.notice is not None:
-                self.notice = opened.notice
+            if not self.check_first:
+                self._conn = open_for_reading(self.path, self.busy_timeout_s)
+                if self._conn is not None:
+                    return
+            self._open_checked()
+
+    def _open_checked(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._plans.clear()
+        opened = open_history(self.path, self.busy_timeout_s)
+        self._conn, self.read_only, self._checked = opened.conn, opened.read_only, True
+        if opened.notice is not None:
+            self.notice = opened.notice
 
     def close(self) -> None:
         """Close the connection (the next use opens it again)."""
@@ -117,6 +138,7 @@ class HistoryStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+                self._checked = False
                 self._plans.clear()
 
     def __enter__(self) -> HistoryStore:
@@ -133,6 +155,14 @@ class HistoryStore:
 
     def _connection(self) -> sqlite3.Connection:
         self.open()
+        assert self._conn is not None
+        return self._conn
+
+    def _writable(self) -> sqlite3.Connection:
+        """The checked connection, opened now if the store was only reading."""
+        self.open()
+        if not self._checked:
+            self._open_checked()
         assert self._conn is not None
         return self._conn
 
@@ -159,7 +189,7 @@ class HistoryStore:
         if session_id is None and not actions:
             raise ValueError("a session is stored with its first action")
         with self._lock:
-            conn = self._connection()
+            conn = self._writable()
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 if session_id is None:
@@ -194,7 +224,7 @@ class HistoryStore:
 
     def _update(self, session_id: int, assignments: str, values: tuple[object, ...]) -> None:
         with self._lock:
-            conn = self._connection()
+            conn = self._writable()
             try:
                 cursor = conn.execute(
                     f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, session_id)
@@ -255,7 +285,7 @@ class HistoryStore:
     def write(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         """Run one statement for each of ``rows`` in one transaction. Raises HistoryError."""
         with self._lock:
-            conn = self._connection()
+            conn = self._writable()
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany(sql, rows)
@@ -302,7 +332,13 @@ class HistoryStore:
             try:
                 return conn.execute(sql, params).fetchall()
             except sqlite3.Error as error:
-                raise self._error(error) from error
+                if str(error).startswith("Could not decode to UTF-8"):
+                    return _leniently(conn, sql, params)
+                if self._checked or not is_damage(error):
+                    raise self._error(error) from error
+            # Read unchecked and found damaged: the full way in checks it and moves it aside.
+            self._open_checked()
+            return self._query(sql, params)
 
     def plan(self, plan_id: int) -> Plan:
         """A stored plan by its row (read once, then remembered). Raises HistoryError."""
@@ -345,6 +381,20 @@ class HistoryStore:
 
 _CHUNK = 500
 """Sessions read in one query: under SQLite's limit on parameters."""
+
+
+def _leniently(
+    conn: sqlite3.Connection, sql: str, params: tuple[object, ...]
+) -> list[tuple[Any, ...]]:
+    """The query again, text that is not UTF-8 (a hand-edited row) read with replacement
+    characters: one bad note must not hide the whole history."""
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.Error as error:
+        raise HistoryError(f"history file: {error}") from error
+    finally:
+        conn.text_factory = str
 
 
 def _action(sid: int, seq: int, kind: str, at: float, wall: float, path: Path) -> StoredAction:

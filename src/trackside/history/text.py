@@ -21,15 +21,10 @@ def status_text(line: Overview) -> str:
 
 
 def _table(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            f"{cell:>{widths[i]}}" if i in right else f"{cell:<{widths[i]}}"
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return lines
+    widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+    # One format for every row: a history of ten thousand sessions is one table.
+    line = "  ".join(f"{{:{'>' if i in right else '<'}{width}}}" for i, width in enumerate(widths))
+    return [line.format(*row).rstrip() for row in rows]
 
 
 def sparkline(values: Sequence[float]) -> str:

@@ -18,15 +18,8 @@ from typing import Any
 from trackside.core.plan import Plan
 from trackside.core.results import RepStats, rows
 from trackside.core.session import StepRecord
-from trackside.core.stats import Effort, WorkoutStats
-from trackside.history.derived import (
-    DERIVED_VERSION,
-    SELECT,
-    Derived,
-    derive_again,
-    from_row,
-    select,
-)
+from trackside.core.stats import WorkoutStats
+from trackside.history.derived import Derived, select, with_records
 from trackside.history.progress import BestSoFar, bests_so_far
 from trackside.history.store import HistoryError, HistoryStore, Status, StoredAction
 
@@ -90,21 +83,38 @@ class Overview:
     preset_id: str
     preset_name: str
     status: Status
-    reps_done: int
-    reps_planned: int
-    stats: RepStats | None
     exertion: int | None
     rating: int | None
     note: str | None
-    workout: WorkoutStats = _NO_WORKOUT
-    bests: tuple[Effort, ...] = ()
+    figures: Derived | None
+    """The session's splits and statistics (None if it cannot be replayed)."""
     problem: str | None = None
     """Why the session cannot be shown (a hand-edited file it cannot be replayed from)."""
 
     @property
+    def reps_done(self) -> int:
+        """Reps run to their end."""
+        return 0 if self.figures is None else self.figures.reps_done
+
+    @property
+    def reps_planned(self) -> int:
+        """Reps in the plan."""
+        return 0 if self.figures is None else self.figures.reps_planned
+
+    @property
     def average_s(self) -> float | None:
         """The average rep, or None if no rep was run to its end."""
-        return None if self.stats is None else self.stats.average
+        return None if self.figures is None else self.figures.average_s
+
+    @property
+    def stats(self) -> RepStats | None:
+        """Fastest, slowest, average, spread and final rep, or None if no rep was run."""
+        return None if self.figures is None else self.figures.stats
+
+    @property
+    def workout(self) -> WorkoutStats:
+        """Fade, evenness, windows kept and the final rep against the rest."""
+        return _NO_WORKOUT if self.figures is None else self.figures.workout
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,23 +180,15 @@ OLDEST_FIRST = "sessions.started_wall, sessions.id"
 NEWEST_FIRST = "sessions.started_wall DESC, sessions.id DESC"
 
 
-def _overview(head: Sequence[Any], derived: Derived | None, problem: str | None) -> Overview:
+_STATUSES = {status.value: status for status in Status}
+_UNREPLAYABLE = "cannot be replayed from its actions"
+
+
+def _overview(head: Sequence[Any], derived: Derived | None) -> Overview:
     sid, started, preset_id, name, status, exertion, rating, note = head
+    problem = None if derived is not None else _UNREPLAYABLE
     return Overview(
-        id=sid,
-        started_wall=started,
-        preset_id=preset_id,
-        preset_name=name,
-        status=Status(status),
-        reps_done=0 if derived is None else derived.reps_done,
-        reps_planned=0 if derived is None else derived.reps_planned,
-        stats=None if derived is None else derived.stats,
-        exertion=exertion,
-        rating=rating,
-        note=note,
-        workout=_NO_WORKOUT if derived is None else derived.workout,
-        bests=() if derived is None else derived.bests,
-        problem=problem,
+        sid, started, preset_id, name, _STATUSES[status], exertion, rating, note, derived, problem
     )
 
 
@@ -198,10 +200,7 @@ def overviews(
     ``where`` and ``params`` choose the sessions, ``tail`` orders and limits them (SQL on the
     ``sessions`` table). Raises :class:`HistoryError`.
     """
-    return [
-        _overview(head, d, None if d is not None else "cannot be replayed from its actions")
-        for head, d in select(store, _HEAD, where, params, tail)
-    ]
+    return [_overview(head, d) for head, d in select(store, _HEAD, where, params, tail)]
 
 
 def _visible(include_discarded: bool) -> str:
@@ -237,27 +236,24 @@ def latest_id(store: HistoryStore) -> int | None:
 # -- one session ------------------------------------------------------------------------------
 
 
-def _one(store: HistoryStore, session_id: int) -> tuple[Overview, Derived | None]:
-    found = overviews(store, "sessions.id = ?", (session_id,))
-    if not found:
-        raise HistoryError(f"no session {session_id} in {store.path}")
-    line = found[0]
-    if line.problem is not None:
-        store.session(session_id)  # raises the reason when the plan is what cannot be read
-        raise HistoryError(f"session {session_id} {line.problem}")
-    rows = store.fetch(f"SELECT {SELECT} FROM derived WHERE session_id = ?", (session_id,))
-    derived = from_row(rows[0]) if rows else None
-    return line, derived
+def _unreadable(store: HistoryStore, session_id: int, line: Overview | None) -> HistoryError:
+    """Why a session cannot be shown: not there, or not to be replayed."""
+    if line is None:
+        return HistoryError(f"no session {session_id} in {store.path}")
+    store.session(session_id)  # raises the reason when the plan is what cannot be read
+    return HistoryError(f"session {session_id} {line.problem}")
 
 
 def detail(store: HistoryStore, session_id: int) -> Detail:
     """One session step by step, compared with the earlier sessions of its preset."""
-    line, derived = _one(store, session_id)
+    found = overviews(store, "sessions.id = ?", (session_id,))
+    derived = with_records(store, [session_id]).get(session_id)
+    if not found or derived is None:
+        raise _unreadable(store, session_id, found[0] if found else None)
+    line = found[0]
     stored = store.session(session_id)
-    if derived is None:  # could not be kept (a read-only file): derived again, in memory
-        derived = derive_again(store, [session_id])[session_id]
     steps = step_rows(stored.plan, derived.records, store.actions(session_id))
-    bests = bests_so_far(store, line.bests, line.id, line.started_wall)
+    bests = bests_so_far(store, derived.bests, line.id, line.started_wall)
     return Detail(line, tuple(steps), compare(store, line), bests)
 
 
@@ -269,17 +265,12 @@ def exported(store: HistoryStore, session_ids: Sequence[int]) -> Iterator[Detail
         marks = ", ".join("?" for _ in chunk)
         lines = {o.id: o for o in overviews(store, f"sessions.id IN ({marks})", chunk)}
         pairs = {s.id: (s, a) for s, a in store.sessions_with_actions(chunk)}
-        rows = store.fetch(f"SELECT {SELECT} FROM derived WHERE session_id IN ({marks})", chunk)
-        derived = {d.session_id: d for row in rows if (d := from_row(row)) is not None}
+        derived = with_records(store, chunk)
         for sid in chunk:
-            if sid not in lines:
-                raise HistoryError(f"no session {sid} in {store.path}")
-            line = lines[sid]
-            if line.problem is not None or sid not in pairs:
-                store.session(sid)  # raises the reason when the plan is what cannot be read
-                raise HistoryError(f"session {sid} {line.problem}")
+            line, known = lines.get(sid), derived.get(sid)
+            if line is None or known is None or sid not in pairs:
+                raise _unreadable(store, sid, line)
             stored, actions = pairs[sid]
-            known = derived.get(sid) or derive_again(store, [sid])[sid]
             yield Detail(line, tuple(step_rows(stored.plan, known.records, actions)), None)
 
 
@@ -320,6 +311,7 @@ def step_rows(
 
 TREND = 30
 """Sessions in a trend: the last month or two of a preset run a few times a week."""
+_PAGE = 40
 
 
 def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison | None:
@@ -327,16 +319,21 @@ def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison
     and the trend of the last :data:`TREND` sessions of it, today included."""
     if today.stats is None:
         return None
-    earlier = overviews(
-        store,
+    wanted = max(limit, TREND - 1)
+    where = (
         "sessions.preset_id = ? AND sessions.status != 'discarded' AND sessions.id != ? "
-        "AND sessions.started_wall <= ? AND (derived.average_s IS NOT NULL "
-        "OR derived.session_id IS NULL OR derived.version != ?)",
-        (today.preset_id, today.id, today.started_wall, DERIVED_VERSION),
-        f"ORDER BY {NEWEST_FIRST} LIMIT {max(limit, TREND - 1)}",
+        "AND sessions.started_wall <= ?"
     )
-    # Rows missing or old were let through the filter to be derived again: check them here.
-    earlier = [o for o in earlier if o.stats is not None]
+    params = (today.preset_id, today.id, today.started_wall)
+    earlier: list[Overview] = []
+    offset = 0
+    while len(earlier) < wanted:  # newest first, a page at a time: sessions without a rep skip
+        tail = f"ORDER BY {NEWEST_FIRST} LIMIT {_PAGE} OFFSET {offset}"
+        found = overviews(store, where, params, tail)
+        earlier += [o for o in found if o.average_s is not None]
+        if len(found) < _PAGE:
+            break
+        offset += _PAGE
     if not earlier:
         return None
     previous = tuple(reversed(earlier[:limit]))
