@@ -99,7 +99,8 @@ def file_name(detail: Detail) -> str:
 def _session(store: HistoryStore, session_id: int) -> tuple[Detail, Activity]:
     from trackside.history import views
 
-    detail = views.detail(store, session_id)
+    # The session's steps as export reads them: no comparison, no bests (detail's work).
+    (detail,) = views.exported(store, [session_id])
     return detail, activity(detail.steps, store.actions(session_id), detail.overview.started_wall)
 
 

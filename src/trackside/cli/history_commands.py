@@ -88,13 +88,16 @@ def _open_store() -> HistoryStore:
         store.open()
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"], EXIT_FAILED) from None
+    if store.notice is not None:
+        print(f"trackside: {store.notice}", file=sys.stderr)
     return store
 
 
-def _close(store: HistoryStore) -> None:
-    """Close the store, and say once if opening it found it damaged and moved it aside."""
+def _close(store: HistoryStore, said: str | None) -> None:
+    """Close the store, and say if checking it later found it damaged and moved it aside
+    (``said``: the notice already said when it was opened)."""
     store.close()
-    if store.notice is not None:
+    if store.notice is not None and store.notice != said:
         print(f"trackside: {store.notice}", file=sys.stderr)
 
 
@@ -127,6 +130,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             ]
         )
     store = _open_store()
+    said = store.notice
     try:
         if args.stats:
             from trackside.history.progress import progress
@@ -140,7 +144,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
-        _close(store)
+        _close(store, said)
     print("\n".join(out))
     return EXIT_OK
 
@@ -154,6 +158,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from trackside.history.store import HistoryError
 
     store = _open_store()
+    said = store.notice
     try:
         ids = _export_ids(store, args)
         if not ids:
@@ -165,7 +170,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
-        _close(store)
+        _close(store, said)
     return EXIT_OK
 
 
@@ -216,12 +221,13 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from trackside.history.store import HistoryError
 
     store = _open_store()
+    said = store.notice
     try:
         unfinished = latest_unfinished(store)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
-        _close(store)
+        _close(store, said)
     if unfinished is None:
         raise CommandError(["trackside: no unfinished session to resume"])
     print(f"resuming {unfinished.describe()}", file=sys.stderr if not args.show else sys.stdout)
