@@ -21,9 +21,11 @@ from trackside.core.stats import Effort, WorkoutStats, session_bests, workout_st
 from trackside.history.packing import (
     Unreadable,
     checksum,
+    missing_as_none,
     pack_figures,
     pack_records,
-    unpack_figures,
+    unpack_bests,
+    unpack_numbers,
     unpack_records,
 )
 from trackside.history.resume import replay
@@ -48,14 +50,16 @@ class Derived:
     sessions reads three numbers of each.
     """
 
-    __slots__ = ("_values", "blob", "packed")
+    __slots__ = ("_numbers", "blob", "packed")
 
-    def __init__(self, packed: bytes, blob: bytes | None = None) -> None:
+    def __init__(
+        self, packed: bytes, blob: bytes | None = None, numbers: tuple[Any, ...] | None = None
+    ) -> None:
         self.packed = packed
         """The figures, packed (:func:`~trackside.history.packing.pack_figures`)."""
         self.blob = blob
         """The step records, packed (see :attr:`records`); None when they were not read."""
-        self._values: tuple[tuple[Any, ...], str] | None = None
+        self._numbers = numbers
 
     @classmethod
     def of(cls, session_id: int, actions: int, session: Session, *, steps: bool = True) -> Derived:
@@ -83,46 +87,47 @@ class Derived:
         packed = pack_figures(values, _bests_text(session_bests(plan, records)))
         return cls(packed, pack_records(records) if steps else None)
 
-    def _unpacked(self) -> tuple[tuple[Any, ...], str]:
-        if self._values is None:
-            self._values = unpack_figures(self.packed)
-        return self._values
+    def _raw(self) -> tuple[Any, ...]:
+        """The numbers as packed (NaN and -1 for missing ones), unpacked once."""
+        if self._numbers is None:
+            self._numbers = unpack_numbers(self.packed)
+        return self._numbers
 
     @property
     def session_id(self) -> int:
         """The session it was derived for."""
-        return int(self._unpacked()[0][0])
+        return int(self._raw()[0])
 
     @property
     def version(self) -> int:
         """The :data:`DERIVED_VERSION` that derived it."""
-        return int(self._unpacked()[0][1])
+        return int(self._raw()[1])
 
     @property
     def actions(self) -> int:
         """How many actions it was derived from."""
-        return int(self._unpacked()[0][2])
+        return int(self._raw()[2])
 
     @property
     def reps_done(self) -> int:
         """Reps run to their end."""
-        return int(self._unpacked()[0][3])
+        return int(self._raw()[3])
 
     @property
     def reps_planned(self) -> int:
         """Reps in the plan."""
-        return int(self._unpacked()[0][4])
+        return int(self._raw()[4])
 
     @property
     def average_s(self) -> float | None:
         """The average rep, or None if no rep was run to its end."""
-        average = self._unpacked()[0][9]
-        return None if average is None else float(average)
+        average: float = self._raw()[9]
+        return None if average != average else average  # NaN: none
 
     @property
     def stats(self) -> RepStats | None:
         """Fastest, slowest, average, spread and final rep, or None if no rep was run."""
-        values = self._unpacked()[0]
+        values = missing_as_none(self._raw())
         done, _planned, fastest_rep, fastest, slowest_rep, slowest = values[3:9]
         average, final, rest = values[9:12]
         if average is None:
@@ -135,12 +140,12 @@ class Derived:
     @property
     def workout(self) -> WorkoutStats:
         """Fade, evenness, windows kept and the final rep against the rest."""
-        return WorkoutStats(*self._unpacked()[0][12:17])
+        return WorkoutStats(*missing_as_none(self._raw())[12:17])
 
     @property
     def bests(self) -> tuple[Effort, ...]:
         """The fastest rep at each distance (see :func:`~trackside.core.stats.session_bests`)."""
-        return _bests_of(self._unpacked()[1])
+        return _bests_of(unpack_bests(self.packed))
 
     @property
     def records(self) -> tuple[StepRecord, ...]:
@@ -195,13 +200,13 @@ def from_row(row: Sequence[object], blob: object = None) -> Derived | None:
         return None
     if checksum(packed) != crc or (blob is not None and not isinstance(blob, bytes)):
         return None
-    derived = Derived(packed, blob)
     try:
-        if derived.session_id != session_id or derived.version != DERIVED_VERSION:
-            return None
+        numbers = unpack_numbers(packed)
     except Unreadable:
         return None
-    return derived
+    if numbers[0] != session_id or numbers[1] != DERIVED_VERSION:
+        return None  # another session's figures, or another version's
+    return Derived(packed, blob, numbers)
 
 
 # -- reading and keeping ----------------------------------------------------------------------

@@ -60,18 +60,36 @@ def pack_figures(values: Sequence[Any], bests: str) -> bytes:
     return _FIGURES.pack(*numbers) + bests.encode("utf-8")
 
 
+def unpack_numbers(packed: bytes) -> tuple[Any, ...]:
+    """The :data:`FIGURES` values :func:`pack_figures` packed, as packed: NaN for a missing
+    figure, -1 for a missing rep number (see :func:`missing_as_none`). Raises
+    :class:`Unreadable`."""
+    try:
+        return _FIGURES.unpack_from(packed)
+    except struct.error as error:
+        raise Unreadable(f"figures cannot be read: {error}") from error
+
+
+def missing_as_none(numbers: Sequence[Any]) -> tuple[Any, ...]:
+    """Packed numbers with None again where a figure or rep number was missing."""
+    out = [None if isinstance(v, float) and math.isnan(v) else v for v in numbers]
+    for i in (5, 7):
+        out[i] = None if out[i] == _MISSING_REP else out[i]
+    return tuple(out)
+
+
+def unpack_bests(packed: bytes) -> str:
+    """The best-efforts text :func:`pack_figures` packed after the numbers."""
+    try:
+        return packed[_FIGURES.size :].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Unreadable(f"best efforts cannot be read: {error}") from error
+
+
 def unpack_figures(packed: bytes) -> tuple[tuple[Any, ...], str]:
     """What :func:`pack_figures` packed: the values (None again where there were none) and
     the best-efforts text. Raises :class:`Unreadable`."""
-    try:
-        numbers = list(_FIGURES.unpack_from(packed))
-        bests = packed[_FIGURES.size :].decode("utf-8")
-    except (struct.error, UnicodeDecodeError) as error:
-        raise Unreadable(f"figures cannot be read: {error}") from error
-    for i in (5, 7):
-        numbers[i] = None if numbers[i] == _MISSING_REP else numbers[i]
-    values = tuple(None if isinstance(v, float) and math.isnan(v) else v for v in numbers)
-    return values, bests
+    return missing_as_none(unpack_numbers(packed)), unpack_bests(packed)
 
 
 def checksum(packed: bytes) -> int:

@@ -8,16 +8,20 @@ from trackside.core.results import chart
 from trackside.core.stats import CriticalSpeed, Effort, WorkoutStats, slope_per_session
 from trackside.core.timefmt import clock, split
 from trackside.history.progress import CS_DAYS, BestSoFar, Progress
+from trackside.history.store import Status
 from trackside.history.views import Comparison, Detail, Overview, StepRow, local_time
 
-_STATUS = {"running": "unfinished", "ended-early": "ended early"}
+_STATUS = {
+    Status.RUNNING: "unfinished",
+    Status.COMPLETED: "completed",
+    Status.ENDED_EARLY: "ended early",
+    Status.DISCARDED: "discarded",
+}
 
 
 def status_text(line: Overview) -> str:
     """How a session stands, in the runner's words."""
-    if line.problem is not None:
-        return "unreadable"
-    return _STATUS.get(line.status.value, line.status.value)
+    return "unreadable" if line.problem is not None else _STATUS[line.status]
 
 
 def _table(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
@@ -55,13 +59,14 @@ def listing(lines: Sequence[Overview]) -> list[str]:
     """``trackside history``: one row per session, oldest first."""
     rows = [("ID", "DATE", "PRESET", "REPS", "AVERAGE", "STATUS", "FELT")]
     for line in lines:
+        average = line.average_s
         rows.append(
             (
                 str(line.id),
                 local_time(line.started_wall),
                 line.preset_name,
                 f"{line.reps_done}/{line.reps_planned}",
-                "-" if line.average_s is None else split(line.average_s),
+                "-" if average is None else split(average),
                 status_text(line),
                 "-" if line.rating is None else f"{line.rating}/10",
             )
