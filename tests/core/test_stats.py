@@ -105,6 +105,34 @@ def test_skipped_and_unfinished_reps_are_not_run_and_short_recoveries_miss() -> 
     assert stats.final_vs_rest_pct is None  # no final rep run
 
 
+def test_a_ladder_is_compared_by_pace() -> None:
+    ladder = Plan(
+        "ladder",
+        (_rep(1, 200.0), WINDOW, _rep(2, 400.0), WINDOW, _rep(3, 800.0), WINDOW, _rep(4, 200.0)),
+    )
+    records = _records(
+        [
+            (34.0, R.MARKED, 0.0),
+            (70.0, R.MARKED, 0.0),
+            (72.0, R.MARKED, 0.0),
+            (70.0, R.MARKED, 0.0),
+            (150.0, R.MARKED, 0.0),
+            (70.0, R.MARKED, 0.0),
+            (33.0, R.MARKED, 0.0),
+        ]
+    )
+    stats = workout_stats(ladder, records)
+    # paces in seconds a metre: 34/200 = 0.17, 72/400 = 0.18, 150/800 = 0.1875, 33/200 = 0.165
+    paces = [0.17, 0.18, 0.1875, 0.165]
+    assert stats.sdec_pct == pytest.approx(100 * (sum(paces) / (0.165 * 4) - 1))  # 4.545
+    mean = sum(paces) / 4
+    sd = math.sqrt(sum((p - mean) ** 2 for p in paces) / 3)
+    assert stats.cv_pct == pytest.approx(100 * sd / mean)
+    # the final 200 m against the others by pace: 0.165 / mean(0.17, 0.18, 0.1875) - 1
+    assert stats.final_vs_rest_pct == pytest.approx(100 * (0.165 / (0.5375 / 3) - 1))  # -7.91
+    assert stats.final_vs_rest_pct == pytest.approx(-7.907, abs=1e-3)
+
+
 def test_figures_a_session_cannot_support_are_none() -> None:
     one_rep = workout_stats(PLAN, _records([(70.0, R.MARKED, 0.0), (20.0, R.ENDED, 0.0)]))
     assert (one_rep.sdec_pct, one_rep.cv_pct, one_rep.window_adherence_pct) == (None, None, None)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from app_helpers import Heard, Rig
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from trackside import paths
 from trackside.audio import CueListener, RecordingPlayer
@@ -36,6 +36,7 @@ from trackside.tui.screens.picker import PickerScreen
 from trackside.tui.screens.resume import ResumeScreen
 from trackside.tui.screens.session import SessionScreen
 from trackside.tui.screens.summary import SummaryScreen
+from trackside.tui.widgets.session_list import SessionList
 
 # The read-only disk helper lives with the history tests.
 sys.path.append(str(Path(__file__).resolve().parents[1] / "history"))
@@ -279,10 +280,11 @@ async def test_the_history_screen_lists_and_opens_sessions(
         await settle(pilot)
         listing = rig.app.screen
         assert isinstance(listing, HistoryScreen)
-        table: DataTable[str] = listing.query_one(DataTable)
-        assert table.row_count == 1
-        cells = [str(cell) for cell in table.get_row_at(0)]
-        assert cells[1:] == ["4 x 100m", "2/4", "20.5", "ended early"]
+        rows = listing.query_one(SessionList)
+        assert rows.count == 1
+        assert rows.rows_shown > 0
+        # reps of 20 and 21 s: a fade of 100 x ((20 + 21) / (20 x 2) - 1) = 2.5 %
+        assert rows.pages[0][0].cells[1:] == ("4 x 100m", "2/4", "20.5", "2.5%", "ended early")
         await pilot.press("enter")
         await settle(pilot)
         shown = rig.app.screen

@@ -31,7 +31,8 @@ class WorkoutStats:
 
     sdec_pct: float | None
     """Percent decrement: 100 x (sum of rep times / (fastest x n) - 1) over the reps run, all-out
-    reps left out; 0 is no fade at all. None with fewer than two such reps."""
+    reps left out; 0 is no fade at all. None with fewer than two such reps. Reps of different
+    distances (a ladder) are compared by pace, time per metre, not by time."""
     cv_pct: float | None
     """Coefficient of variation of the same reps: sample standard deviation / mean x 100."""
     windows: int
@@ -40,7 +41,8 @@ class WorkoutStats:
     """Of those, the ones that ended inside their window."""
     final_vs_rest_pct: float | None
     """The final rep against the mean of the others: 100 x (final / mean - 1); negative is
-    faster. None without a final rep run or without another rep."""
+    faster (by pace when the distances differ). None without a final rep run or without
+    another rep."""
 
     @property
     def window_adherence_pct(self) -> float | None:
@@ -74,23 +76,49 @@ def _met(plan: Plan, record: StepRecord) -> bool:
     return step.max_s is None or record.duration <= step.max_s + _EPS
 
 
+Rep = tuple[float, float | None]
+"""A rep run: (seconds, metres or None)."""
+
+
+def comparable(reps: Sequence[Rep]) -> list[float] | None:
+    """Rep times that can be compared: the times when the reps share a distance (or none has
+    one), their paces in seconds a metre when every rep has a distance but they differ (a
+    ladder), None when some have a distance and some do not."""
+    distances = {metres for _seconds, metres in reps}
+    if len(distances) <= 1:
+        return [seconds for seconds, _metres in reps]
+    if None in distances:
+        return None
+    return [seconds / metres for seconds, metres in reps if metres]
+
+
+def _versus(final: Rep | None, others: Sequence[Rep]) -> float | None:
+    if final is None or not others:
+        return None
+    values = comparable([*others, final])
+    if values is None:
+        return None
+    return 100.0 * (values[-1] / fmean(values[:-1]) - 1.0)
+
+
 def workout_stats(plan: Plan, records: Sequence[StepRecord]) -> WorkoutStats:
     """The statistics of the steps run (``records``, as the engine keeps them)."""
     steps = plan.steps
     final_index = plan.final_rep_index
-    paced: list[float] = []  # reps run to their end, all-out ones left out
-    final: float | None = None
-    others: list[float] = []
+    paced: list[Rep] = []  # reps run to their end, all-out ones left out
+    final: Rep | None = None
+    others: list[Rep] = []
     windows = met = 0
     for record in records:
         step = steps[record.index]
         if step.kind is StepKind.WORK and record.reason in _RUN:
+            rep = (record.duration, step.distance_m)
             if not step.all_out:
-                paced.append(record.duration)
+                paced.append(rep)
             if record.index == final_index:
-                final = record.duration
+                final = rep
             else:
-                others.append(record.duration)
+                others.append(rep)
         elif (
             step.kind is StepKind.RECOVERY
             and step.has_window
@@ -98,10 +126,10 @@ def workout_stats(plan: Plan, records: Sequence[StepRecord]) -> WorkoutStats:
         ):
             windows += 1
             met += _met(plan, record)
-    versus = None
-    if final is not None and others:
-        versus = 100.0 * (final / fmean(others) - 1.0)
-    return WorkoutStats(sdec_pct(paced), cv_pct(paced), windows, met, versus)
+    times = comparable(paced)
+    if times is None:
+        return WorkoutStats(None, None, windows, met, _versus(final, others))
+    return WorkoutStats(sdec_pct(times), cv_pct(times), windows, met, _versus(final, others))
 
 
 # -- best efforts ---------------------------------------------------------------------------

@@ -211,6 +211,23 @@ def _effort_row(effort: Effort) -> tuple[str, str, str]:
     return metres(effort.distance_m), split(effort.seconds), where
 
 
+def stats_short(view: Progress) -> list[str]:
+    """Personal bests and critical speed in two lines, for the top of the History screen."""
+    if not view.bests:
+        return ["Personal bests: none yet (marked reps with a distance)"]
+    bests = " · ".join(f"{metres(e.distance_m)} {split(e.seconds)}" for e in view.bests)
+    found = view.critical
+    if not isinstance(found, CriticalSpeed):
+        return [f"Personal bests: {bests}", f"Critical speed: none ({found.reason})"]
+    used = ", ".join(metres(e.distance_m) for e in found.efforts)
+    return [
+        f"Personal bests: {bests}",
+        f"Critical speed (estimate): {found.speed:.2f} m/s, {clock(found.pace_per_km_s)}/km · "
+        f"D' {found.d_prime_m:.0f} m · R² {found.r_squared:.3f} · from {used}, "
+        f"last {CS_DAYS} days",
+    ]
+
+
 def stats(view: Progress) -> list[str]:
     """``trackside history --stats``: personal bests, and critical speed as an estimate."""
     count = f"{view.sessions} session{'s' if view.sessions != 1 else ''}"

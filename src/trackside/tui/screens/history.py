@@ -1,7 +1,10 @@
 """The history in the app: past sessions newest first, and one session step by step.
 
-Both screens read the store in a worker thread and show what came back by message, so a slow or
-locked file never freezes the app; a file that cannot be read is one line on the screen.
+Both screens read the store in worker threads and show what came back by message, so a slow or
+locked file never freezes the app; a file that cannot be read is one line on the screen. The
+list holds a row for every session but reads only the pages that come into view
+(:class:`~trackside.tui.widgets.session_list.SessionList`); above it, personal bests and the
+critical speed estimate, worked out once the first rows are up.
 """
 
 from __future__ import annotations
@@ -14,29 +17,58 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from trackside.core.timefmt import split
 from trackside.history import text
-from trackside.history.service import sessions_listed
 from trackside.history.store import HistoryError, HistoryStore
-from trackside.history.views import Overview, detail, local_time
+from trackside.history.views import Overview, count_sessions, detail, local_time, page
 from trackside.tui.screens.shown import never_composed, shown_only
+from trackside.tui.widgets.session_list import PAGE, ListedRow, SessionList, heading
 
 
-def row_cells(line: Overview) -> tuple[str, str, str, str, str]:
-    """Date, preset, reps done, average rep and status: the columns of the list."""
+def row_cells(line: Overview) -> tuple[str, str, str, str, str, str]:
+    """Date, preset, reps done, average rep, fade and status: the columns of the list."""
     average = "-" if line.average_s is None else split(line.average_s)
+    fade = line.workout.sdec_pct
     reps = f"{line.reps_done}/{line.reps_planned}"
-    return local_time(line.started_wall), line.preset_name, reps, average, text.status_text(line)
+    return (
+        local_time(line.started_wall),
+        line.preset_name,
+        reps,
+        average,
+        "-" if fade is None else f"{fade:.1f}%",
+        text.status_text(line),
+    )
+
+
+def listed(lines: list[Overview]) -> list[ListedRow]:
+    """Sessions as rows of the list."""
+    return [ListedRow(line.id, row_cells(line)) for line in lines]
 
 
 @dataclass
-class Listed(Message):
-    """The sessions came back from the store (or why they did not)."""
+class Counted(Message):
+    """How many sessions there are, and the first page of them (or why they could not be read)."""
 
-    lines: list[Overview]
+    count: int
+    first: list[ListedRow]
     problem: str | None = None
+
+
+@dataclass
+class PageRead(Message):
+    """A page of the list came back from the store."""
+
+    page: int
+    rows: list[ListedRow]
+
+
+@dataclass
+class Progressed(Message):
+    """Personal bests and critical speed, as lines to show above the list."""
+
+    lines: list[str]
 
 
 @dataclass
@@ -59,45 +91,85 @@ class HistoryScreen(Screen[None]):
         self.store = store
 
     def compose(self) -> ComposeResult:
-        """A heading line and the table (filled once the store has answered)."""
+        """A heading line, bests and critical speed, the column names and the list."""
         yield Static("History: loading…", id="history-title", markup=False)
-        table: DataTable[str] = DataTable(id="history-list", cursor_type="row", zebra_stripes=True)
-        table.add_columns("date", "preset", "reps", "average", "status")
-        yield table
+        yield Static("", id="history-progress", markup=False)
+        yield Static("", id="history-columns", markup=False)
+        yield SessionList(id="history-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Ask the store for the sessions."""
+        """Ask the store how many sessions there are and for the first page."""
         if never_composed(self):
             return
-        self.query_one(DataTable).focus()
-        self._load()
+        self.query_one(SessionList).focus()
+        self._count()
+
+    def on_resize(self) -> None:
+        """The column names fit the width."""
+        if not never_composed(self):
+            width = self.query_one(SessionList).scrollable_content_region.width
+            self.query_one("#history-columns", Static).update(heading(width or self.size.width))
 
     @work(thread=True, exit_on_error=False, group="history")
-    def _load(self) -> None:
+    def _count(self) -> None:
         try:
-            self.post_message(Listed(sessions_listed(self.store)))
+            count = count_sessions(self.store)
+            self.post_message(Counted(count, listed(page(self.store, 0, PAGE))))
         except HistoryError as error:
-            self.post_message(Listed([], str(error)))
+            self.post_message(Counted(0, [], str(error)))
 
-    @on(Listed)
-    def _listed(self, message: Listed) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
-        table.clear()
-        for line in message.lines:
-            table.add_row(*row_cells(line), key=str(line.id))
-        count = table.row_count
-        title = f"History: {count} session{'s' if count != 1 else ''} · Enter opens one"
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        listing = self.query_one(SessionList)
+        listing.set_count(message.count)
+        listing.add_page(0, message.first)
+        count = message.count
+        title = f"History: {count:,} session{'s' if count != 1 else ''} · Enter opens one"
         if message.problem is not None:
             title = f"History: {message.problem}"
         elif count == 0:
             title = "History: no sessions recorded yet"
         self.query_one("#history-title", Static).update(title)
+        self.on_resize()
+        if count:
+            self.query_one("#history-progress", Static).update("Personal bests: working out…")
+            self._progress()
 
-    @on(DataTable.RowSelected, "#history-list")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(SessionDetailScreen(self.store, int(event.row_key.value)))
+    @on(SessionList.PageWanted)
+    def _wanted(self, message: SessionList.PageWanted) -> None:
+        if message.page:  # the first page comes with the count
+            self._read_page(message.page)
+
+    @work(thread=True, exit_on_error=False, group="history-pages")
+    def _read_page(self, number: int) -> None:
+        try:
+            rows = listed(page(self.store, number * PAGE, PAGE))
+        except HistoryError:
+            return  # the rows stay "…": the title already says when the file cannot be read
+        self.post_message(PageRead(number, rows))
+
+    @on(PageRead)
+    def _page_read(self, message: PageRead) -> None:
+        self.query_one(SessionList).add_page(message.page, message.rows)
+
+    @work(thread=True, exit_on_error=False, group="history-progress")
+    def _progress(self) -> None:
+        from trackside.history.progress import progress
+
+        try:
+            lines = text.stats_short(progress(self.store))
+        except HistoryError as error:
+            lines = [f"Personal bests: {error}"]
+        self.post_message(Progressed(lines))
+
+    @on(Progressed)
+    def _progressed(self, message: Progressed) -> None:
+        self.query_one("#history-progress", Static).update("\n".join(message.lines))
+
+    @on(SessionList.Chosen)
+    def _open(self, event: SessionList.Chosen) -> None:
+        self.app.push_screen(SessionDetailScreen(self.store, event.session_id))
 
     @shown_only
     def action_back(self) -> None:
