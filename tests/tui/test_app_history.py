@@ -390,6 +390,13 @@ async def test_the_summary_compares_with_earlier_sessions_of_the_preset(
         assert "Against 1 earlier session of this preset" in text
         assert "Average  20.5  before 20.5 (+0.0 s)" in text
         assert summary.query_one("#compare-chart").times == (20.5, 20.5)  # type: ignore[attr-defined]
+        # The fade before: 100 x ((20 + 21) / (20 x 2) - 1) = 2.5 %; today's reps of 19, 20,
+        # 21 and 22: 100 x (82 / (19 x 4) - 1) = 7.89 %
+        fades = summary.query_one("#fade-chart").times  # type: ignore[attr-defined]
+        assert fades == pytest.approx((2.5, 100 * (82 / 76 - 1)))
+        assert "Best reps: 100m 19.0 (personal best, was 20.0)" in text
+        figures = str(summary.query_one("#figures", Static).render())
+        assert "Fade     7.9%" in figures
         # At 40x12 the rating is on screen without scrolling, and the rest scrolls.
         felt = summary.query_one("#felt")
         assert felt.region.y < 12

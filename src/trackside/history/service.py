@@ -100,19 +100,33 @@ def find_unfinished(store: HistoryStore | None) -> tuple[Unfinished | None, str 
 def comparison_for(
     store: HistoryStore, session_id: int | None, preset_id: str, session: Session
 ) -> Comparison | None:
-    """Today's session against the earlier sessions of its preset. Raises HistoryError."""
-    from trackside.history.derived import Derived
-    from trackside.history.store import Status
-    from trackside.history.views import Overview, compare, overviews
+    """Today's session against the earlier sessions of its preset, with today's best reps
+    against the best before them (of any preset). None when there is nothing to compare.
+    Raises HistoryError."""
+    from dataclasses import replace
 
-    if session_id is not None:
-        found = overviews(store, "sessions.id = ?", (session_id,))
-        return compare(store, found[0]) if found else None
-    # Not on disk: the earlier sessions are all the stored ones of this preset.
-    figures = Derived.of(-1, len(session.actions), session, steps=False)
-    name = session.plan.name
-    today = Overview(-1, time.time(), preset_id, name, Status.RUNNING, None, None, None, figures)
-    return compare(store, today)
+    from trackside.history.derived import Derived
+    from trackside.history.progress import bests_so_far
+    from trackside.history.store import Status
+    from trackside.history.views import Comparison, Overview, compare, overviews
+
+    found = overviews(store, "sessions.id = ?", (session_id,)) if session_id is not None else []
+    if found and found[0].figures is not None:
+        today = found[0]
+        figures = found[0].figures
+    else:  # not on disk: the earlier sessions are all the stored ones
+        figures = Derived.of(-1, len(session.actions), session, steps=False)
+        name, now = session.plan.name, time.time()
+        today = Overview(-1, now, preset_id, name, Status.RUNNING, None, None, None, figures)
+    if today.stats is None:
+        return None
+    bests = bests_so_far(store, figures.bests, today.id, today.started_wall)
+    comparison = compare(store, today)
+    if comparison is not None:
+        return replace(comparison, bests=bests)
+    if bests:
+        return Comparison(today.stats, (), (today,), today.workout, bests)
+    return None
 
 
 def sessions_listed(store: HistoryStore) -> list[Overview]:

@@ -126,6 +126,8 @@ class Comparison:
     trend: tuple[Overview, ...] = ()
     """The latest sessions of the preset with a rep run, today last: the trend."""
     today_workout: WorkoutStats = _NO_WORKOUT
+    bests: tuple[BestSoFar, ...] = ()
+    """Today's fastest rep at each distance against the best before (the Summary's)."""
 
     def _mean(self, pick: Callable[[RepStats], float | None]) -> float | None:
         values = [v for o in self.previous if o.stats and (v := pick(o.stats)) is not None]

@@ -21,7 +21,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from trackside.core.events import Phase
 from trackside.core.results import RepStats, Row, rep_stats, rows, splits
 from trackside.core.session import Session
+from trackside.core.stats import WorkoutStats, workout_stats
 from trackside.core.timefmt import split
+from trackside.history.text import bests_text
 from trackside.history.views import Comparison
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.widgets.rep_chart import RepChart
@@ -37,8 +39,9 @@ FLAG_WORDS = {
 }
 
 
-def figures(stats: RepStats | None) -> str:
-    """Fastest, slowest, average, spread, and how the final rep compares, as lines."""
+def figures(stats: RepStats | None, workout: WorkoutStats | None = None) -> str:
+    """Fastest, slowest, average, spread, how the final rep compares, and (with ``workout``)
+    the fade, the evenness and the windows kept, as lines."""
     if stats is None:
         return "No rep was run to its end."
     lines = [
@@ -55,7 +58,20 @@ def figures(stats: RepStats | None) -> str:
             faster = "faster" if difference < 0 else "slower"
             compared = f"{abs(difference):.1f} s {faster} than the rest"
         lines.append(f"Final    {split(stats.final)}  {compared}")
-    return "\n".join(lines)
+    return "\n".join(lines + ([] if workout is None else workout_lines(workout)))
+
+
+def workout_lines(workout: WorkoutStats) -> list[str]:
+    """The fade (Sdec), the evenness (CV) and the windows kept, those the session has."""
+    lines = []
+    if workout.sdec_pct is not None:
+        lines.append(f"Fade     {workout.sdec_pct:.1f}%  (Sdec: 0 is none)")
+    if workout.cv_pct is not None:
+        lines.append(f"Evenness {workout.cv_pct:.1f}%  (CV of the reps)")
+    kept = workout.window_adherence_pct
+    if kept is not None:
+        lines.append(f"Windows  {workout.windows_met} of {workout.windows} kept ({kept:.0f}%)")
+    return lines
 
 
 RATING_KEYS = {str(n % 10): n for n in range(1, 11)}
@@ -84,17 +100,26 @@ def _versus(today: float | None, before: float | None, seconds: bool = False) ->
 
 
 def comparison_text(comparison: Comparison) -> str:
-    """Today against the earlier sessions of the preset: average, spread and final rep."""
+    """Today against the earlier sessions of the preset: average, spread and final rep, and
+    today's best reps against the best before (empty when there is nothing to compare)."""
     count = len(comparison.previous)
     today = comparison.today
-    return "\n".join(
-        [
+    lines = []
+    if count:
+        lines = [
             f"Against {count} earlier session{'s' if count != 1 else ''} of this preset",
             f"Average  {_versus(today.average, comparison.previous_average)}",
             f"Spread   {_versus(today.spread, comparison.previous_spread, seconds=True)}",
             f"Final    {_versus(today.final, comparison.previous_final)}",
         ]
-    )
+    if comparison.bests:
+        lines.append(bests_text(comparison.bests).replace("best reps: ", "Best reps: ", 1))
+    return "\n".join(lines)
+
+
+def trend_label(values: list[float], what: str, shown: str) -> str:
+    """What a trend chart shows, its first and last value."""
+    return f"{what}, last {len(values)} sessions ({shown}), today on the right"
 
 
 def _row_cells(row: Row) -> tuple[str, str, str, str]:
@@ -160,6 +185,7 @@ class SummaryScreen(Screen[None]):
         self.note: str | None = None
         self.rows = rows(session.plan, session.records)
         self.stats = rep_stats(session.plan, session.records)
+        self.workout = workout_stats(session.plan, session.records)
 
     def compose(self) -> ComposeResult:
         """Title, figures and chart on top, the table of steps below."""
@@ -175,14 +201,17 @@ class SummaryScreen(Screen[None]):
             yield Input(placeholder="a note (n), Enter keeps it", id="note", compact=True)
             yield Static(id="kept", markup=False)
             with Horizontal(id="summary-top"):
-                yield Static(figures(self.stats), id="figures", markup=False)
+                yield Static(figures(self.stats, self.workout), id="figures", markup=False)
                 with Vertical(id="chart-box"):
                     yield RepChart(tuple(times), id="chart")
                     yield Static("rep times: taller is slower", id="chart-label", markup=False)
             with Vertical(id="compare-box", classes="hidden"):
                 yield Static(id="compare", markup=False)
-                yield RepChart(id="compare-chart")
-                yield Static("average rep by session, today on the right", markup=False)
+                with Vertical(id="trend-box"):
+                    yield RepChart(id="compare-chart")
+                    yield Static(id="compare-label", markup=False)
+                    yield RepChart(id="fade-chart")
+                    yield Static(id="fade-label", markup=False)
             # The table is read, not navigated: the body scrolls it with the figures.
             table: DataTable[str] = DataTable(id="steps", zebra_stripes=True, show_cursor=False)
             table.can_focus = False
@@ -248,8 +277,21 @@ class SummaryScreen(Screen[None]):
 
     @on(Compared)
     def show_comparison(self, message: Compared) -> None:
-        """Show how today compares with the earlier sessions of the same preset."""
+        """Show how today compares with the earlier sessions of the same preset: the figures,
+        the trend of the average rep and of the fade (charts), and today's best reps."""
         comparison = message.comparison
         self.query_one("#compare", Static).update(comparison_text(comparison))
-        self.query_one("#compare-chart", RepChart).times = tuple(comparison.chart_values())
+        averages, fades = comparison.trend_averages(), comparison.trend_sdec()
+        self.query_one("#trend-box").set_class(len(averages) < 2, "hidden")
+        self.query_one("#compare-chart", RepChart).times = tuple(averages)
+        if len(averages) >= 2:
+            shown = f"{split(averages[0])} to {split(averages[-1])}"
+            label = trend_label(averages, "Average rep", shown)
+            self.query_one("#compare-label", Static).update(label)
+        self.query_one("#fade-chart", RepChart).set_class(len(fades) < 2, "hidden")
+        self.query_one("#fade-label", Static).set_class(len(fades) < 2, "hidden")
+        if len(fades) >= 2:
+            self.query_one("#fade-chart", RepChart).times = tuple(fades)
+            shown = f"{fades[0]:.1f}% to {fades[-1]:.1f}%"
+            self.query_one("#fade-label", Static).update(trend_label(fades, "Fade", shown))
         self.query_one("#compare-box").remove_class("hidden")
