@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench import cpu, cues, display, engine, interop, memory, startup
+from bench import cpu, cues, display, engine, history, interop, memory, startup
 from bench.common import Figure, table
 
 BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
     "memory": memory.measure,
     "engine": engine.measure,
     "interop": interop.measure,
+    "history": history.measure,
 }
 
 

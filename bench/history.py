@@ -240,8 +240,31 @@ def report(results: dict[str, dict], sizes: Sequence[int]) -> str:
     return "\n".join(out)
 
 
+BUDGETS: dict[str, tuple[str, float, bool]] = {
+    "history": ("≤ 2x 10 sessions", 2.0, True),
+    "history N": ("≤ 2x 10 sessions", 2.0, True),
+    "export N": ("≤ 2x 10 sessions", 2.0, True),
+    "Summary comparison": ("< 100 ms", 0.1, False),
+    "History screen, first rows": ("< 1 s", 1.0, False),
+}
+"""The issue's budgets: (as written, the limit, whether it is a ratio to 10 sessions)."""
+
+
+def _verdict(name: str, by_size: dict[int, float], sizes: Sequence[int]) -> tuple[str, bool]:
+    """The budget of a figure and whether the largest history meets it."""
+    last, first = by_size[sizes[-1]], by_size[sizes[0]]
+    if name == "export --all":
+        middle = by_size[sizes[-2]] if len(sizes) > 2 else first
+        per_session = (last / sizes[-1]) / (middle / sizes[-2 if len(sizes) > 2 else 0])
+        return "linear: per session ≤ 1.5x", per_session <= 1.5
+    if name.startswith("bytes"):
+        return "≤ 4,096 B (21x400m)", last <= 4096
+    budget, limit, ratio = BUDGETS[name]
+    return budget, (last / first <= limit) if ratio else last < limit
+
+
 def measure(quick: bool = False) -> list[Figure]:
-    """For ``bench/run``: the figures at the largest size against 10 sessions."""
+    """For ``bench/run``: each figure at the largest history, against the same with 10."""
     sizes = QUICK_SIZES if quick else SIZES
     with tempfile.TemporaryDirectory(prefix="trackside-bench-history-") as folder:
         results = run(Path(folder), sizes, MIXES, 3)
@@ -250,9 +273,19 @@ def measure(quick: bool = False) -> list[Figure]:
         for name, by_size in figures.items():
             unit = "B" if name.startswith("bytes") else "ms"
             scale = 1.0 if unit == "B" else 1000.0
-            base, value = by_size[sizes[0]] * scale, by_size[sizes[-1]] * scale
+            budget, passed = _verdict(name, by_size, sizes)
+            if name.startswith("bytes") and mix != "21x400m":
+                budget, passed = "", None  # the budget is for a 21 x 400m session
             out.append(
-                Figure(f"history {mix}, {name}, {sizes[-1]:,}", value, unit, base, "10 sessions")
+                Figure(
+                    f"history {mix}, {name}, {sizes[-1]:,}",
+                    by_size[sizes[-1]] * scale,
+                    unit,
+                    by_size[sizes[0]] * scale,
+                    f"{sizes[0]} sessions",
+                    budget=budget,
+                    passed=passed,
+                )
             )
     return out
 

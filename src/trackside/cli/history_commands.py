@@ -41,12 +41,27 @@ def register(commands: Commands) -> None:
     )
     history.set_defaults(handler=cmd_history)
 
+    _register_export(commands)
+
+    resume = commands.add_parser(
+        "resume",
+        help="carry on the session left unfinished",
+        description="Carry on the latest session left unfinished (killed, crashed or closed), "
+        "where it was, with its clock continued from the real elapsed time.",
+    )
+    resume.add_argument("--show", action="store_true", help="only say which session it is")
+    add_run_options(resume, default=argparse.SUPPRESS)
+    resume.set_defaults(handler=cmd_resume)
+
+
+def _register_export(commands: Commands) -> None:
     export = commands.add_parser(
         "export",
         help="write a session's steps as CSV or JSON, or as a FIT activity",
         description="Write one row per step (kind, rep, planned distance and effort, start and "
-        "end times, duration, recovery window and whether it was met). Default: the latest "
-        "session, as CSV on standard output.",
+        "end times, duration, recovery window and whether it was met, all out or not), with "
+        "the session's statistics (fade, evenness, windows kept, final rep). Default: the "
+        "latest session, as CSV on standard output.",
     )
     export.add_argument(
         "session", metavar="SESSION", nargs="?", help="a session id (default: latest)"
@@ -59,16 +74,6 @@ def register(commands: Commands) -> None:
         "-o", "--output", metavar="FILE", type=Path, help="write to FILE (CSV gets a BOM for Excel)"
     )
     export.set_defaults(handler=cmd_export)
-
-    resume = commands.add_parser(
-        "resume",
-        help="carry on the session left unfinished",
-        description="Carry on the latest session left unfinished (killed, crashed or closed), "
-        "where it was, with its clock continued from the real elapsed time.",
-    )
-    resume.add_argument("--show", action="store_true", help="only say which session it is")
-    add_run_options(resume, default=argparse.SUPPRESS)
-    resume.set_defaults(handler=cmd_resume)
 
 
 def _open_store() -> HistoryStore:

@@ -128,6 +128,7 @@ class Fold:
         )
 
     def emit(self, kind: EventKind, due: float, value: float | None = None) -> None:
+        """An event about the current step, unless nobody listens (a replay)."""
         if self.events is None:
             return
         index = self.step_index
@@ -172,6 +173,7 @@ class Fold:
         return marks
 
     def next_due(self) -> float | None:
+        """When the next time-driven event of the current phase is due (None: none is)."""
         for due, _kind, _value in self._marks():
             if due > self.clock:
                 return due
@@ -260,13 +262,7 @@ class Fold:
         if kind is A.MARK:
             self.end_step(at, EndReason.MARKED)
         elif kind is A.START:
-            self.emit(EventKind.SESSION_STARTED, at)
-            if self.countdown_s:
-                self.phase = Phase.COUNTDOWN
-                self.countdown_started = at
-                self.emit(EventKind.START_COUNTDOWN, at, float(self.countdown_s))
-            else:
-                self.begin(0, at)
+            self._start(at)
         elif kind is A.SKIP and phase is Phase.COUNTDOWN:
             self.begin(0, at)
         elif kind is A.SKIP:
@@ -277,14 +273,7 @@ class Fold:
             self.paused_since = at
             self.emit(EventKind.PAUSED, at)
         elif kind is A.RESUME:
-            assert self.paused_since is not None
-            held = at - self.paused_since
-            if self.phase is Phase.COUNTDOWN and self.countdown_started is not None:
-                # A paused 3-2-1 picks up where it stopped: its start moves by the pause.
-                self.countdown_started += held
-            self.step_paused_s += held
-            self.paused_since = None
-            self.emit(EventKind.RESUMED, at)
+            self._resume(at)
         elif kind is A.END:
             if self.step_index is not None:
                 self.end_step(at, EndReason.ENDED)
@@ -293,6 +282,25 @@ class Fold:
             self.countdown_started = None
             self.paused_since = None
             self.emit(EventKind.SESSION_ENDED, at)
+
+    def _start(self, at: float) -> None:
+        self.emit(EventKind.SESSION_STARTED, at)
+        if self.countdown_s:
+            self.phase = Phase.COUNTDOWN
+            self.countdown_started = at
+            self.emit(EventKind.START_COUNTDOWN, at, float(self.countdown_s))
+        else:
+            self.begin(0, at)
+
+    def _resume(self, at: float) -> None:
+        assert self.paused_since is not None
+        held = at - self.paused_since
+        if self.phase is Phase.COUNTDOWN and self.countdown_started is not None:
+            # A paused 3-2-1 picks up where it stopped: its start moves by the pause.
+            self.countdown_started += held
+        self.step_paused_s += held
+        self.paused_since = None
+        self.emit(EventKind.RESUMED, at)
 
     def _go_now_reason(self, at: float) -> EndReason:
         assert self.step_index is not None

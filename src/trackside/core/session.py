@@ -69,20 +69,7 @@ class Session:
         # One fold over every action (the same checks as ``apply``, without a session and a
         # state object per action): a history replays thousands of sessions.
         fold = Fold(plan, countdown_s, State(), None)
-        recorded = []
-        for action in actions:
-            kind = action.kind
-            if action.at > fold.clock:
-                fold.advance(action.at)
-            at = max(action.at, fold.clock)
-            problem = _problem(plan, fold.state(), kind, at)
-            if problem is not None:
-                raise problem
-            if kind is A.UNDO:
-                fold.undo(at)
-            else:
-                fold.act(Action(kind, at))
-            recorded.append(Action(kind, at))
+        recorded = [_take(fold, action.kind, action.at) for action in actions]
         if now is not None and now > fold.clock:
             fold.advance(now)
         return cls(plan, countdown_s, actions=tuple(recorded), state=fold.state())
@@ -100,17 +87,8 @@ class Session:
         """Take an action at ``now`` (raises :class:`IllegalAction` if it cannot be taken)."""
         events: list[Event] = []
         fold = Fold(self.plan, self.countdown_s, self.state, events)
-        if now > fold.clock:
-            fold.advance(now)
-        at = max(now, fold.clock)
-        problem = _problem(self.plan, fold.state(), kind, at)
-        if problem is not None:
-            raise problem
-        if kind is A.UNDO:
-            fold.undo(at)
-        else:
-            fold.act(Action(kind, at))
-        return Outcome(self._with(fold.state(), (*self.actions, Action(kind, at))), tuple(events))
+        taken = _take(fold, kind, now)
+        return Outcome(self._with(fold.state(), (*self.actions, taken)), tuple(events))
 
     def _with(self, state: State, actions: tuple[Action, ...]) -> Session:
         return Session(self.plan, self.countdown_s, actions=actions, state=state)
@@ -226,6 +204,22 @@ class Session:
     def next_due(self) -> float | None:
         """When the next time-driven event is due, so a UI can sleep until then."""
         return Fold(self.plan, self.countdown_s, self.state, None).next_due()
+
+
+def _take(fold: Fold, kind: ActionKind, now: float) -> Action:
+    """Move ``fold`` on to ``now`` and take ``kind`` there; the action as recorded (at the
+    fold's time if ``now`` was earlier). Raises :class:`IllegalAction`."""
+    if now > fold.clock:
+        fold.advance(now)
+    at = max(now, fold.clock)
+    problem = _problem(fold.plan, fold.state(), kind, at)
+    if problem is not None:
+        raise problem
+    if kind is A.UNDO:
+        fold.undo(at)
+    else:
+        fold.act(Action(kind, at))
+    return Action(kind, at)
 
 
 def _elapsed(state: State, at: float) -> float:
