@@ -130,3 +130,27 @@ def test_a_note_that_is_not_text_does_not_hide_the_history(
     code, out, _ = _run(capsys, "history", "1")
     assert code == 0
     assert "note: \ufffd" in out
+
+
+def test_a_session_row_edited_by_hand_is_one_line_not_a_traceback(
+    data_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with HistoryStore(data_home) as store:
+        record_session(store, Process(1000.0, WALL0), whole_session(71.0, 72.0, 66.0))
+        record_session(store, Process(1000.0, WALL0 + 86_400), whole_session(70.0, 71.0, 65.0))
+    with sqlite3.connect(data_home) as conn:
+        conn.execute("UPDATE sessions SET started_wall = 'yesterday' WHERE id = 1")
+    conn.close()
+    code, out, err = _run(capsys, "history")
+    assert (code, err) == (0, "")
+    rows = out.splitlines()[1:]
+    assert [row.split()[0] for row in rows] == ["2", "1"]  # SQLite sorts text after numbers
+    assert "unreadable" in rows[1]
+    assert "unreadable" not in rows[0]
+    code, out, err = _run(capsys, "history", "1")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "session 1 in " in err
+    code, out, _ = _run(capsys, "history", "2")
+    assert code == 0
+    assert "session 2" in out

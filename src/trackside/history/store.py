@@ -316,23 +316,22 @@ class HistoryStore:
         sid, preset_id, name, plan_id, countdown, exertion, started, status, ended = row[:9]
         rating, note = row[9:]
         try:
-            plan = self.plan(int(plan_id))
-        except HistoryError as error:
-            raise HistoryError(f"session {sid}: {error}") from error
-        return StoredSession(
-            id=int(sid),
-            preset_id=str(preset_id),
-            preset_name=str(name),
-            plan=plan,
-            countdown_s=int(countdown),
-            exertion=None if exertion is None else int(exertion),
-            started_wall=float(started),
-            status=Status(str(status)),
-            ended_at=None if ended is None else float(ended),
-            rating=None if rating is None else int(rating),
-            note=None if note is None else str(note),
-            plan_id=int(plan_id),
-        )
+            return StoredSession(
+                id=int(sid),
+                preset_id=str(preset_id),
+                preset_name=str(name),
+                plan=self.plan(int(plan_id)),
+                countdown_s=int(countdown),
+                exertion=None if exertion is None else int(exertion),
+                started_wall=float(started),
+                status=Status(str(status)),
+                ended_at=None if ended is None else float(ended),
+                rating=None if rating is None else int(rating),
+                note=None if note is None else str(note),
+                plan_id=int(plan_id),
+            )
+        except (TypeError, ValueError, HistoryError) as error:  # a row edited by hand
+            raise HistoryError(f"session {sid} in {self.path}: {error}") from error
 
 
 _CHUNK = 500

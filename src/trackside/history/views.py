@@ -189,9 +189,12 @@ _UNREPLAYABLE = "cannot be replayed from its actions"
 def _overview(head: Sequence[Any], derived: Derived | None) -> Overview:
     sid, started, preset_id, name, status, exertion, rating, note = head
     problem = None if derived is not None else _UNREPLAYABLE
+    if not isinstance(started, float | int):  # a row edited by hand: shown, not fatal
+        started, problem = 0.0, "its start time cannot be read"
     return Overview(
-        sid, started, preset_id, name, _STATUSES[status], exertion, rating, note, derived, problem
-    )
+        sid, started, str(preset_id), str(name), _STATUSES.get(status, Status.RUNNING),
+        exertion, rating, note, derived, problem,
+    )  # fmt: skip
 
 
 def overviews(
