@@ -220,6 +220,12 @@ _KEEP = (
 )
 """Keep a derived row only if the session is still as it was derived: an action written or an
 end stored meanwhile (by the app, while a list was being derived) makes it stale at once."""
+_CLEAR_BESTS = "DELETE FROM bests WHERE session_id = ?"
+_KEEP_BEST = (
+    "INSERT INTO bests (session_id, distance_m, seconds, rep) SELECT ?, ?, ?, ? "
+    "WHERE EXISTS (SELECT 1 FROM derived WHERE session_id = ? AND checksum = ?)"
+)
+"""A best effort is kept with its derived row, only if that row was kept."""
 _CHUNK = 400
 
 
@@ -229,12 +235,19 @@ def keep(store: HistoryStore, pairs: Sequence[tuple[StoredSession, Derived]]) ->
     if store.read_only:
         return
     for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start : start + _CHUNK]
         rows = [
             (*to_row(d), s.id, d.actions, s.id, s.plan_id, s.countdown_s, s.ended_at)
-            for s, d in pairs[start : start + _CHUNK]
+            for s, d in chunk
         ]
+        bests = [
+            (s.id, e.distance_m, e.seconds, e.rep, s.id, checksum(d.packed))
+            for s, d in chunk
+            for e in d.bests
+        ]
+        clear = [(s.id,) for s, _d in chunk]
         try:
-            store.write(_KEEP, rows)
+            store.write((_CLEAR_BESTS, clear), (_KEEP, rows), (_KEEP_BEST, bests))
         except HistoryError:
             return
 

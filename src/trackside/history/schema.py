@@ -80,6 +80,20 @@ SCHEMA_2 = (
         records BLOB NOT NULL,
         checksum INTEGER NOT NULL
     )""",
+    # Each session's best efforts again, one row a distance, indexed by distance and time: the
+    # best before a session, personal bests and critical speed are index look-ups. They go
+    # with their derived row (a REPLACE deletes without triggers: keep() clears them itself).
+    """CREATE TABLE bests (
+        session_id INTEGER NOT NULL REFERENCES derived (session_id),
+        distance_m REAL NOT NULL,
+        seconds REAL NOT NULL,
+        rep INTEGER NOT NULL,
+        PRIMARY KEY (session_id, distance_m)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX bests_by_distance ON bests (distance_m, seconds)",
+    """CREATE TRIGGER bests_go_with_their_derived_row AFTER DELETE ON derived BEGIN
+        DELETE FROM bests WHERE session_id = OLD.session_id;
+    END""",
     # What a derived row was worked out from changes: the row goes, to be derived again.
     """CREATE TRIGGER derived_stale_on_new_action AFTER INSERT ON actions BEGIN
         DELETE FROM derived WHERE session_id = NEW.session_id;

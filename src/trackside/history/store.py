@@ -238,13 +238,15 @@ class HistoryStore:
         """The rows of one query (for the history's other modules). Raises HistoryError."""
         return self._query(sql, tuple(params))
 
-    def write(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        """Run one statement for each of ``rows`` in one transaction. Raises HistoryError."""
+    def write(self, *statements: tuple[str, Sequence[Sequence[object]]]) -> None:
+        """Run each ``(sql, rows)`` once for each of its rows, all in one transaction. Raises
+        HistoryError."""
         with self._lock:
             conn = self._writable()
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany(sql, rows)
+                for sql, rows in statements:
+                    conn.executemany(sql, rows)
                 conn.execute("COMMIT")
             except sqlite3.Error as error:
                 rollback(conn)
