@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
+from functools import lru_cache
 
 from trackside.core.results import chart
 from trackside.core.stats import CriticalSpeed, Effort, WorkoutStats, slope_per_session
@@ -55,18 +58,45 @@ def trend(view: Comparison) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _split_tenths(tenths: int) -> str:
+    return split(tenths / 10)
+
+
+def _average(seconds: float | None) -> str:
+    """A split as :func:`~trackside.core.timefmt.split` writes it, remembered by the tenth:
+    ten thousand averages are a few hundred different splits."""
+    if seconds is None:
+        return "-"
+    return _split_tenths(max(0, math.floor(seconds * 10 + 1e-6)))
+
+
+_MINUTES = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
+
+
+@lru_cache(maxsize=4096)
+def _day(year: int, month: int, day: int) -> str:
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def _when(wall: float) -> str:
+    """``local_time(wall)`` (``2026-11-30 07:05``), its pieces remembered: ten thousand sessions
+    are a few thousand days."""
+    t = time.localtime(wall)
+    return f"{_day(t.tm_year, t.tm_mon, t.tm_mday)} {_MINUTES[t.tm_hour * 60 + t.tm_min]}"
+
+
 def listing(lines: Sequence[Overview]) -> list[str]:
     """``trackside history``: one row per session, oldest first."""
     rows = [("ID", "DATE", "PRESET", "REPS", "AVERAGE", "STATUS", "FELT")]
     for line in lines:
-        average = line.average_s
         rows.append(
             (
                 str(line.id),
-                local_time(line.started_wall),
+                _when(line.started_wall),
                 line.preset_name,
                 f"{line.reps_done}/{line.reps_planned}",
-                "-" if average is None else split(average),
+                _average(line.average_s),
                 status_text(line),
                 "-" if line.rating is None else f"{line.rating}/10",
             )
