@@ -94,11 +94,19 @@ class SessionLog:
 
     def flush(self) -> bool:
         """Try to write what is unsaved now; True if nothing is left in memory only."""
+        saved, finished = self._flush()
+        if finished is not None and self.store is not None:
+            # Outside the lock: a key pressed meanwhile (an undo on the Summary) never waits.
+            _derive(self.store, finished)
+        return saved
+
+    def _flush(self) -> tuple[bool, int | None]:
+        """Write what is unsaved: whether all is, and the session if its end was just stored."""
         with self._lock:
             if not self._unsaved and self._finish is None:
-                return True
+                return True, None
             if self.store is None:
-                return False
+                return False, None
             derive = False
             try:
                 if self._unsaved:
@@ -111,15 +119,13 @@ class SessionLog:
                     derive = True
             except HistoryError as error:
                 self._failed(str(error))
-                return False
+                return False, None
             except Exception as error:  # whatever it is, the log must never stop a session
                 self._failed(f"history file {self.store.path}: unexpected {error!r}")
-                return False
+                return False, None
             if self.store.notice is not None:
                 self._report(self.store.notice)
-            if derive and self.session_id is not None:
-                _derive(self.store, self.session_id)
-            return True
+            return True, self.session_id if derive else None
 
     def _append(self, store: HistoryStore) -> None:
         mirror = self._mirror
@@ -149,7 +155,7 @@ class SessionLog:
             if self.session_id is None and not self._unsaved:
                 return True  # never started: there is nothing to keep
             self._finish = (status, ended_at(session), rating, note)
-            return self.flush()
+        return self.flush()
 
     def _follow(self, action: Action) -> None:
         if self._mirror is None:
