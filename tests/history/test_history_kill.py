@@ -177,6 +177,9 @@ def _on_time(point: KillPoint, run: Killed) -> bool:
     offsets = [offset for offset, _kind in SCRIPT[: len(run.acted)]]
     late = [a.at - run.t0 - offset for a, offset in zip(run.acted, offsets, strict=True)]
     late.append(run.kill_clock - run.t0 - point.at)
+    if len(run.acted) < len(SCRIPT) and SCRIPT[len(run.acted)][0] < point.at:
+        # A key due before the kill that the driver had not pressed yet: it was that late.
+        late.append(run.kill_clock - run.t0 - SCRIPT[len(run.acted)][0])
     if max(late) < MARGIN_S:
         return True
     warnings.warn(f"{point.name}: {max(late):.2f} s late; phase checks left out", stacklevel=2)

@@ -84,7 +84,7 @@ def test_the_new_code_derives_what_the_old_code_showed(old_file: Path) -> None:
             if stats is not None:
                 stats["fastest"], stats["slowest"] = list(stats["fastest"]), list(stats["slowest"])
             assert stats == old["stats"]
-            new_steps = [dataclasses.asdict(row) for row in detail(store, session_id).steps]
+            new_steps = [row._asdict() for row in detail(store, session_id).steps]
             old_steps = [dict(zip(fields, values, strict=True)) for values in old["steps"]]
             for new, was in zip(new_steps, old_steps, strict=True):
                 assert {k: new[k] for k in fields} == was

@@ -50,7 +50,7 @@ class Derived:
     sessions reads three numbers of each.
     """
 
-    __slots__ = ("_numbers", "blob", "packed")
+    __slots__ = ("_numbers", "_records", "blob", "packed")
 
     def __init__(
         self, packed: bytes, blob: bytes | None = None, numbers: tuple[Any, ...] | None = None
@@ -60,6 +60,7 @@ class Derived:
         self.blob = blob
         """The step records, packed (see :attr:`records`); None when they were not read."""
         self._numbers = numbers
+        self._records: tuple[StepRecord, ...] | None = None
 
     @classmethod
     def of(cls, session_id: int, actions: int, session: Session, *, steps: bool = True) -> Derived:
@@ -151,9 +152,11 @@ class Derived:
     def records(self) -> tuple[StepRecord, ...]:
         """Every step the session ran, with its times, as the engine recorded it. Raises
         :class:`~trackside.history.packing.Unreadable` when they were not read or cannot be."""
-        if self.blob is None:
-            raise Unreadable("the step records were not read")
-        return unpack_records(self.blob)
+        if self._records is None:
+            if self.blob is None:
+                raise Unreadable("the step records were not read")
+            self._records = unpack_records(self.blob)
+        return self._records
 
 
 def finished_session(stored: StoredSession, actions: Sequence[StoredAction]) -> Session:
@@ -311,9 +314,9 @@ def with_records(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, D
 
 
 def _sound(derived: Derived) -> bool:
-    """Whether the step records read back (their checksum matches)."""
+    """Whether the step records read back (their checksum matches); read once, then kept."""
     try:
-        unpack_records(derived.blob or b"")
+        derived.records  # noqa: B018 - reading them is the check
     except Unreadable:
         return False
     return True
