@@ -34,9 +34,10 @@ from trackside.history.store import HistoryError, HistoryStore, StoredAction, St
 DERIVED_VERSION = 1
 """The version of the derivation: rows of another version are derived again."""
 
-COLUMNS = ("session_id", "version", "figures", "records", "checksum")
-"""The columns of ``derived``: the figures and step records are packed
-(:mod:`trackside.history.packing`), the checksum is the figures' CRC-32."""
+COLUMNS = ("session_id", "version", "figures", "checksum")
+"""The columns of ``derived``: the figures are packed (:mod:`trackside.history.packing`), the
+checksum is their CRC-32. The step records, packed with their own CRC, are ``records`` in
+``derived_steps``."""
 SELECT = "derived.session_id, derived.version, CAST(derived.figures AS BLOB), derived.checksum"
 """What a list reads of ``derived`` (read back with :func:`from_row`); not the step records.
 (As bytes whatever was written there: text that is not UTF-8 would fail the whole query.)"""
@@ -190,9 +191,9 @@ def _bests_of(text: str) -> tuple[Effort, ...]:
 
 
 def to_row(derived: Derived) -> tuple[object, ...]:
-    """The values of :data:`COLUMNS` for ``derived`` (derived now: its records known)."""
+    """The values of :data:`COLUMNS` for ``derived``."""
     packed = derived.packed
-    return (derived.session_id, DERIVED_VERSION, packed, derived.blob, checksum(packed))
+    return (derived.session_id, DERIVED_VERSION, packed, checksum(packed))
 
 
 def from_row(row: Sequence[object], blob: object = None) -> Derived | None:
@@ -224,11 +225,14 @@ _KEEP = (
 """Keep a derived row only if the session is still as it was derived: an action written or an
 end stored meanwhile (by the app, while a list was being derived) makes it stale at once."""
 _CLEAR_BESTS = "DELETE FROM bests WHERE session_id = ?"
-_KEEP_BEST = (
-    "INSERT INTO bests (session_id, distance_m, seconds, rep) SELECT ?, ?, ?, ? "
-    "WHERE EXISTS (SELECT 1 FROM derived WHERE session_id = ? AND checksum = ?)"
+_KEPT = "EXISTS (SELECT 1 FROM derived WHERE session_id = ? AND checksum = ?)"
+_KEEP_STEPS = (
+    f"INSERT OR REPLACE INTO derived_steps (session_id, records) SELECT ?, ? WHERE {_KEPT}"
 )
-"""A best effort is kept with its derived row, only if that row was kept."""
+_KEEP_BEST = (
+    f"INSERT INTO bests (session_id, distance_m, seconds, rep) SELECT ?, ?, ?, ? WHERE {_KEPT}"
+)
+"""The step records and best efforts are kept with their derived row, only if it was kept."""
 _CHUNK = 400
 
 
@@ -243,14 +247,16 @@ def keep(store: HistoryStore, pairs: Sequence[tuple[StoredSession, Derived]]) ->
             (*to_row(d), s.id, d.actions, s.id, s.plan_id, s.countdown_s, s.ended_at)
             for s, d in chunk
         ]
+        steps = [(s.id, d.blob, s.id, checksum(d.packed)) for s, d in chunk]
         bests = [
             (s.id, e.distance_m, e.seconds, e.rep, s.id, checksum(d.packed))
             for s, d in chunk
             for e in d.bests
         ]
         clear = [(s.id,) for s, _d in chunk]
+        writes = ((_CLEAR_BESTS, clear), (_KEEP, rows), (_KEEP_STEPS, steps), (_KEEP_BEST, bests))
         try:
-            store.write((_CLEAR_BESTS, clear), (_KEEP, rows), (_KEEP_BEST, bests))
+            store.write(*writes)
         except HistoryError:
             return
 
@@ -299,8 +305,9 @@ def with_records(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, D
         chunk = session_ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = store.fetch(
-            f"SELECT {SELECT}, CAST(derived.records AS BLOB) FROM derived "
-            f"WHERE session_id IN ({marks})",
+            f"SELECT {SELECT}, CAST(derived_steps.records AS BLOB) FROM derived "
+            "JOIN derived_steps ON derived_steps.session_id = derived.session_id "
+            f"WHERE derived.session_id IN ({marks})",
             chunk,
         )
         for row in rows:

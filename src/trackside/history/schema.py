@@ -71,14 +71,18 @@ SCHEMA_2 = (
     "ALTER TABLE sessions_2 RENAME TO sessions",
     "CREATE INDEX sessions_by_preset ON sessions (preset_id, started_wall)",
     "CREATE INDEX sessions_by_start ON sessions (started_wall, id)",
-    # Figures and step records packed (trackside.history.packing): a list reads one blob a
-    # session, not twenty columns.
+    # Figures packed (trackside.history.packing): a list reads one small blob a session, not
+    # twenty columns; the step records, ten times larger, in a table of their own, so the pages
+    # a list reads hold nothing else.
     """CREATE TABLE derived (
         session_id INTEGER PRIMARY KEY REFERENCES sessions (id),
         version INTEGER NOT NULL,
         figures BLOB NOT NULL,
-        records BLOB NOT NULL,
         checksum INTEGER NOT NULL
+    )""",
+    """CREATE TABLE derived_steps (
+        session_id INTEGER PRIMARY KEY REFERENCES derived (session_id),
+        records BLOB NOT NULL
     )""",
     # Each session's best efforts again, one row a distance, indexed by distance and time: the
     # best before a session, personal bests and critical speed are index look-ups. They go
@@ -91,8 +95,9 @@ SCHEMA_2 = (
         PRIMARY KEY (session_id, distance_m)
     ) WITHOUT ROWID""",
     "CREATE INDEX bests_by_distance ON bests (distance_m, seconds)",
-    """CREATE TRIGGER bests_go_with_their_derived_row AFTER DELETE ON derived BEGIN
+    """CREATE TRIGGER bests_and_steps_go_with_their_derived_row AFTER DELETE ON derived BEGIN
         DELETE FROM bests WHERE session_id = OLD.session_id;
+        DELETE FROM derived_steps WHERE session_id = OLD.session_id;
     END""",
     # What a derived row was worked out from changes: the row goes, to be derived again.
     """CREATE TRIGGER derived_stale_on_new_action AFTER INSERT ON actions BEGIN
