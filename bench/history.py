@@ -16,7 +16,7 @@ median of several runs:
 
 The figure with 10 sessions is each row's baseline. Needs nothing but trackside installed::
 
-    python -m bench.history                  # 10, 1,000 and 10,000 sessions (about 15 minutes)
+    python -m bench.history                  # 10, 1,000 and 10,000 sessions (about 10 minutes)
     python -m bench.history --sizes 10 1000  # quicker
     python -m bench.history --keep DIR       # keep (and reuse) the filled histories in DIR
 """
@@ -189,24 +189,33 @@ def _rows_shown(app: object) -> bool:
 
 
 def run(root: Path, sizes: Sequence[int], mixes: Sequence[str], runs: int) -> dict[str, dict]:
-    """Every figure for every mix and size: ``{mix: {figure: {size: value}}}``."""
+    """Every figure for every mix and size: ``{mix: {figure: {size: value}}}``.
+
+    The sizes are measured in turn, one run of each figure at each size a round, and each
+    figure is the median of its rounds: on a shared machine a busy spell then falls on every
+    size alike instead of on the one measured just then.
+    """
+    paths = {(mix, size): ensure_filled(root, mix, size) for mix in mixes for size in sizes}
+    samples: dict[tuple[str, str, int], list[float]] = {}
+    for number in range(runs):
+        print(f"  round {number + 1} of {runs}", file=sys.stderr, flush=True)
+        for (mix, size), path in paths.items():
+            for name, value in _one_round(path).items():
+                samples.setdefault((mix, name, size), []).append(value)
     results: dict[str, dict] = {}
-    for mix in mixes:
-        figures: dict[str, dict[int, float]] = {}
-        for size in sizes:
-            path = ensure_filled(root, mix, size)
-            print(f"  measuring {size} {mix} sessions", file=sys.stderr, flush=True)
-            for name, args in COMMANDS.items():
-                figures.setdefault(name, {})[size] = time_command(path, args, runs)
-            figures.setdefault("Summary comparison", {})[size] = time_in_child(
-                "compare", path, runs
-            )
-            figures.setdefault("History screen, first rows", {})[size] = time_in_child(
-                "screen", path, runs
-            )
-            figures.setdefault("bytes per session", {})[size] = bytes_per_session(path)
-        results[mix] = figures
+    for (mix, name, size), values in samples.items():
+        results.setdefault(mix, {}).setdefault(name, {})[size] = statistics.median(values)
+    for (mix, size), path in paths.items():
+        results[mix].setdefault("bytes per session", {})[size] = bytes_per_session(path)
     return results
+
+
+def _one_round(path: Path) -> dict[str, float]:
+    """One run of each figure on the history at ``path``."""
+    out = {name: time_command(path, args, 1) for name, args in COMMANDS.items()}
+    out["Summary comparison"] = time_in_child("compare", path, 1)
+    out["History screen, first rows"] = time_in_child("screen", path, 1)
+    return out
 
 
 def _cell(name: str, value: float) -> str:
