@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -142,8 +144,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
             out = text.stats(progress(store))
         elif args.session is None:
-            lines = views.list_sessions(store, include_discarded=args.all)
-            out = text.listing(lines) if lines else ["no sessions recorded yet"]
+            with _no_collections():
+                lines = views.list_sessions(store, include_discarded=args.all)
+                out = text.listing(lines) if lines else ["no sessions recorded yet"]
         else:
             out = text.detail(views.detail(store, _session_id(store, args.session)))
     except HistoryError as error:
@@ -152,6 +155,24 @@ def cmd_history(args: argparse.Namespace) -> int:
         _close(store, said)
     print("\n".join(out))
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    """No garbage collection while a long history is read: its lines make no reference cycles,
+    and ten thousand of them would set off collections that walk them all again and again
+    (a sixth of the time of `trackside history` with 10,000 sessions)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was made is still wanted: into the oldest generation without a scan, or the
+        # first collection after would walk it all anyway.
+        gc.freeze()
+        gc.unfreeze()
+        if was:
+            gc.enable()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -168,10 +189,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         ids = _export_ids(store, args)
         if not ids:
             raise CommandError(["trackside: no sessions recorded yet"])
-        if args.output is None:
-            _write_export(store, ids, args.format, sys.stdout)
-        else:
-            _export_to_file(store, ids, args.format, args.output)
+        with _no_collections():
+            if args.output is None:
+                _write_export(store, ids, args.format, sys.stdout)
+            else:
+                _export_to_file(store, ids, args.format, args.output)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:

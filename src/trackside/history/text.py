@@ -86,19 +86,25 @@ def _when(wall: float) -> str:
     return f"{_day(t.tm_year, t.tm_mon, t.tm_mday)} {_MINUTES[t.tm_hour * 60 + t.tm_min]}"
 
 
+_NO_LINE = (0, 0, None)
+
+
 def listing(lines: Sequence[Overview]) -> list[str]:
     """``trackside history``: one row per session, oldest first."""
     rows = [("ID", "DATE", "PRESET", "REPS", "AVERAGE", "STATUS", "FELT")]
+    when, average, statuses = _when, _average, _STATUS  # a loop of ten thousand: names at hand
     for line in lines:
+        figures, rating = line.figures, line.rating
+        done, planned, mean = _NO_LINE if figures is None else figures.line
         rows.append(
             (
                 str(line.id),
-                _when(line.started_wall),
+                when(line.started_wall),
                 line.preset_name,
-                f"{line.reps_done}/{line.reps_planned}",
-                _average(line.average_s),
-                status_text(line),
-                "-" if line.rating is None else f"{line.rating}/10",
+                f"{done}/{planned}",
+                average(mean),
+                "unreadable" if line.problem is not None else statuses[line.status],
+                "-" if rating is None else f"{rating}/10",
             )
         )
     return _table(rows, right=frozenset({0, 3, 4}))

@@ -205,7 +205,8 @@ def overviews(
     ``where`` and ``params`` choose the sessions, ``tail`` orders and limits them (SQL on the
     ``sessions`` table). Raises :class:`HistoryError`.
     """
-    return [_overview(head, d) for head, d in select(store, _HEAD, where, params, tail)]
+    make = _overview
+    return [make(head, d) for head, d in select(store, _HEAD, where, params, tail)]
 
 
 def _visible(include_discarded: bool) -> str:
