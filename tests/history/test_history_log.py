@@ -18,7 +18,12 @@ K = ActionKind
 
 
 def _runner(store: HistoryStore | None, process: Process, problems: list[str]) -> Runner:
-    log = SessionLog(store, new_session(), on_problem=problems.append, wall=process.wall)
+    log = SessionLog(
+        store,
+        new_session(),
+        on_problem=lambda problem: problems.append(str(problem)),
+        wall=process.wall,
+    )
     return Runner(Session(PLAN, 0), process.clock, log=log, wall=process.wall)
 
 
@@ -101,7 +106,7 @@ def test_a_locked_file_keeps_the_session_in_memory_and_tells_once(store: History
     press(runner, process, K.MARK, 71.2)
     press(runner, process, K.MARK, 65.0)
     press(runner, process, K.PAUSE, 10.0)
-    assert problems == [log.problem]
+    assert problems == [str(log.problem)]
     assert "locked" in problems[0]
     assert "kept in memory" in problems[0]
     assert log.unsaved == 3

@@ -29,7 +29,9 @@ def main(db: Path, limit: int) -> int:
     store = HistoryStore(db)
     new = NewSession("21x400m", PLAN_21.name, PLAN_21, 0, 8)
     wall = lambda: clock.now() - 1000.0 + WALL0  # noqa: E731
-    log = SessionLog(store, new, on_problem=problems.append, wall=wall)
+    log = SessionLog(
+        store, new, on_problem=lambda problem: problems.append(str(problem)), wall=wall
+    )
     runner = Runner(Session(PLAN_21, 0), clock, log=log, wall=wall)
     drive(runner, clock, whole_session())
     print(

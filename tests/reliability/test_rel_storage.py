@@ -35,7 +35,12 @@ class Run:
     def __init__(self, store: HistoryStore | None, start: float = 1000.0) -> None:
         self.clock = FakeClock(start)
         self.problems: list[str] = []
-        self.log = SessionLog(store, NEW, on_problem=self.problems.append, wall=self.wall)
+        self.log = SessionLog(
+            store,
+            NEW,
+            on_problem=lambda problem: self.problems.append(str(problem)),
+            wall=self.wall,
+        )
         self.runner = Runner(Session(PLAN_21, 0), self.clock, log=self.log, wall=self.wall)
 
     def wall(self) -> float:

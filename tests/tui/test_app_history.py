@@ -23,8 +23,9 @@ from trackside.core.events import ActionKind, Phase
 from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.log import start_log
+from trackside.history.problems import HistoryProblem
 from trackside.history.resume import end_unfinished, latest_unfinished
-from trackside.history.service import open_store, store_logs
+from trackside.history.service import HistoryAtStart, open_store
 from trackside.history.store import HistoryStore, Status
 from trackside.presets.loader import load_preset
 from trackside.presets.models import Preset
@@ -73,11 +74,11 @@ def history_rig(
     store: HistoryStore | None,
     preset: Preset | None = None,
     *,
-    problem: str | None = None,
-    ask: bool = False,
-    logs: bool = False,
+    problem: HistoryProblem | None = None,
+    look: bool = False,
 ) -> Rig:
-    """The app with a fake clock and the real store, as ``run_app`` builds it."""
+    """The app with a fake clock and the real store, as ``run_app`` builds it; with ``look``
+    the app opens it and looks for a session left running once its first frame is up."""
     clock = FakeClock()
     player = RecordingPlayer()
     heard = Heard()
@@ -88,10 +89,7 @@ def history_rig(
         settings=Settings(countdown_s=0),
         listeners=[CueListener(player), heard],
         audio=player,
-        log_factory=store_logs(store) if logs else None,
-        history=store,
-        history_problem=problem,
-        unfinished=latest_unfinished(store) if ask and store is not None else None,
+        history=HistoryAtStart(store, problem, look_later=look),
     )
     return Rig(app, clock, player, heard)
 
@@ -197,7 +195,7 @@ def assert_real_elapsed(elapsed: float, expected: float, left_at: float) -> None
 
 
 async def answer_prompt(rig: Rig, pilot: Pilot[int], *keys: str) -> ResumeScreen:
-    await pilot.pause()
+    await settle(pilot)
     prompt = rig.app.screen
     assert isinstance(prompt, ResumeScreen)
     await pilot.press(*keys)
@@ -208,7 +206,7 @@ async def test_resume_lands_on_the_same_rep_with_the_real_elapsed_time(
     store: HistoryStore, short: Preset
 ) -> None:
     left_at = left_running(store, short, recovery_s=8)
-    rig = history_rig(store, ask=True)
+    rig = history_rig(store, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         prompt = await answer_prompt(rig, pilot, "r")
         assert "2 of 4 reps done" in prompt.described
@@ -232,7 +230,7 @@ async def test_a_recovery_that_ran_out_while_down_ended_at_its_maximum(
     store: HistoryStore, short: Preset
 ) -> None:
     left_at = left_running(store, short, recovery_s=30)
-    rig = history_rig(store, ask=True)
+    rig = history_rig(store, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await answer_prompt(rig, pilot, "enter")
         assert rig.phase() is Phase.REP
@@ -243,7 +241,7 @@ async def test_a_recovery_that_ran_out_while_down_ended_at_its_maximum(
 
 async def test_save_as_ended_early(store: HistoryStore, short: Preset) -> None:
     left_running(store, short, recovery_s=8)
-    rig = history_rig(store, short, ask=True)
+    rig = history_rig(store, short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await answer_prompt(rig, pilot, "e")
         await settle(pilot)
@@ -256,7 +254,7 @@ async def test_save_as_ended_early(store: HistoryStore, short: Preset) -> None:
 
 async def test_discard_asks_first(store: HistoryStore, short: Preset) -> None:
     left_running(store, short, recovery_s=8)
-    rig = history_rig(store, short, ask=True)
+    rig = history_rig(store, short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await answer_prompt(rig, pilot, "d", "n")  # not sure: asked again
         await answer_prompt(rig, pilot, "d", "y")
@@ -301,9 +299,10 @@ async def test_a_broken_store_runs_the_session_and_says_so_once(
 ) -> None:
     path = tmp_path / "history.db"
     path.mkdir()  # a folder where the file should be
-    store, problem = open_store(HistoryStore(path))
+    store = HistoryStore(path)
+    problem = open_store(store)
     assert problem is not None
-    rig = history_rig(store, short, problem=problem, logs=True)
+    rig = history_rig(store, short, problem=problem)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await run_reps(rig, pilot, 4)
         await settle(pilot)
@@ -324,9 +323,9 @@ async def test_a_read_only_history_runs_the_session_and_says_so_once(
     folder.mkdir()
     HistoryStore(folder / "history.db").open()  # a file from before, now on a read-only disk
     with read_only_folder(folder):
-        store, problem = open_store(HistoryStore(folder / "history.db"))
-        assert store is not None
-        rig = history_rig(store, short, problem=problem, logs=True)
+        store = HistoryStore(folder / "history.db")
+        problem = open_store(store)
+        rig = history_rig(store, short, problem=problem)
         async with rig.app.run_test(size=(80, 24)) as pilot:
             await run_reps(rig, pilot, 4)
             await settle(pilot)
@@ -352,7 +351,7 @@ def test_trackside_resume_goes_straight_to_the_session(
         left_at = left_running(store, short, recovery_s=8)
     assert run_app(args) == 0
     (app,) = ran
-    assert app.unfinished is None, "no prompt: it is resumed at once"
+    assert not app.history_at_start.look_later, "no prompt: it is resumed at once"
     assert app.runner is not None
     assert app.runner.session.step_index == 3
     assert len(app.runner.session.splits()) == 2
@@ -407,7 +406,7 @@ async def test_run_preset_after_resuming_another_goes_on_to_ready(
     store: HistoryStore, short: Preset
 ) -> None:
     left_running(store, short, recovery_s=8)
-    rig = history_rig(store, short, ask=True)
+    rig = history_rig(store, short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await answer_prompt(rig, pilot, "r")
         for wait in (0, 20, 7, 20):  # rep 3, its recovery, rep 4
@@ -446,19 +445,12 @@ async def test_the_palette_opens_the_history_but_not_mid_session(
 # -- the history opened once the first frame is up (``trackside`` and ``trackside run``) -------
 
 
-def looking_rig(store: HistoryStore, preset: Preset) -> Rig:
-    """The app as ``run_app`` builds it without ``resume``: the store given unopened."""
-    rig = history_rig(store, preset, logs=True)
-    rig.app.look_at_history = True
-    return rig
-
-
 async def test_the_app_looks_for_an_unfinished_session_once_it_is_up(
     store: HistoryStore, short: Preset
 ) -> None:
     left_running(store, short, recovery_s=8)
     store.close()
-    rig = looking_rig(store, short)
+    rig = history_rig(store, short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         prompt = await answer_prompt(rig, pilot, "r")
@@ -472,7 +464,7 @@ async def test_the_app_looks_for_an_unfinished_session_once_it_is_up(
 async def test_a_broken_store_found_once_up_is_told_once(tmp_path: Path, short: Preset) -> None:
     path = tmp_path / "history.db"
     path.mkdir()  # a folder where the file should be
-    rig = looking_rig(HistoryStore(path), short)
+    rig = history_rig(HistoryStore(path), short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await run_reps(rig, pilot, 4)
@@ -493,6 +485,6 @@ def test_run_app_leaves_the_history_to_the_app(
     monkeypatch.setattr(TracksideApp, "run", lambda app: ran.append(app))
     assert run_app(args) == 0
     (app,) = ran
-    assert app.look_at_history
+    assert app.history_at_start.look_later
     assert app.history.store is not None
     assert not paths.history_db().exists(), "not even created before the first frame"

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from trackside.core.clock import FakeClock
 from trackside.core.events import Action, ActionKind
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.history.service import HistoryAtStart
 from trackside.history.store import HistoryStore, NewSession, Status
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
@@ -78,7 +79,9 @@ async def _settle(pilot: Pilot[int]) -> None:
 async def test_the_list_reads_only_what_is_on_screen_and_reaches_every_session(
     long_history: HistoryStore,
 ) -> None:
-    app = TracksideApp(clock=FakeClock(), settings=Settings(countdown_s=0), history=long_history)
+    app = TracksideApp(
+        clock=FakeClock(), settings=Settings(countdown_s=0), history=HistoryAtStart(long_history)
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open(pilot)
         listing = screen.query_one(SessionList)
@@ -107,7 +110,9 @@ async def test_the_list_reads_only_what_is_on_screen_and_reaches_every_session(
 async def test_bests_and_critical_speed_are_shown_above_the_list(
     long_history: HistoryStore,
 ) -> None:
-    app = TracksideApp(clock=FakeClock(), settings=Settings(countdown_s=0), history=long_history)
+    app = TracksideApp(
+        clock=FakeClock(), settings=Settings(countdown_s=0), history=HistoryAtStart(long_history)
+    )
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await _open(pilot)
         await _settle(pilot)

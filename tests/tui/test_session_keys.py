@@ -9,6 +9,7 @@ from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind, Phase
 from trackside.core.runner import Runner
 from trackside.core.session import Session
+from trackside.history.service import HistoryAtStart
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
 from trackside.tui.screens.confirm import ConfirmScreen
@@ -191,7 +192,7 @@ async def test_a_resumed_session_opens_on_the_session_screen() -> None:
     clock.advance(70)
     runner.act(ActionKind.MARK)
     clock.advance(40)
-    app = TracksideApp(clock=clock, resume=runner)
+    app = TracksideApp(clock=clock, history=HistoryAtStart(resume=runner))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app.screen

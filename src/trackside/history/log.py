@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from trackside.core.events import Action, IllegalAction, Phase
 from trackside.core.plan import Plan
 from trackside.core.session import Session
+from trackside.history.problems import HistoryProblem, ProblemSink, Then
 from trackside.history.store import HistoryError, HistoryStore, NewSession, Status
 
 RETRY_AFTER_S = 2.0
@@ -53,14 +54,14 @@ class SessionLog:
         *,
         session_id: int | None = None,
         recorded: Sequence[Action] = (),
-        on_problem: Callable[[str], None] | None = None,
+        on_problem: ProblemSink | None = None,
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.new = new
         self.session_id = session_id
         """The stored session's id; None until the first action is on disk."""
-        self.problem: str | None = None
+        self.problem: HistoryProblem | None = None
         """The first thing that went wrong with the history (show it once); None if all is well."""
         self.actions: list[tuple[Action, float]] = []
         """Every action recorded through this log, with its wall time, written or not."""
@@ -76,7 +77,7 @@ class SessionLog:
         self._mirror: Session | None = Session.replay(new.plan, recorded, None, new.countdown_s)
         self._status = status_of(self._mirror)
         if store is not None and store.notice is not None:
-            self._report(store.notice)
+            self._report(HistoryProblem(store.notice))
 
     @property
     def unsaved(self) -> int:
@@ -124,7 +125,7 @@ class SessionLog:
                 self._failed(f"history file {self.store.path}: unexpected {error!r}")
                 return False, None
             if self.store.notice is not None:
-                self._report(self.store.notice)
+                self._report(HistoryProblem(self.store.notice))
             return True, self.session_id if derive else None
 
     def _append(self, store: HistoryStore) -> None:
@@ -171,14 +172,14 @@ class SessionLog:
 
     def _failed(self, message: str) -> None:
         self._retry_at = self._wall() + RETRY_AFTER_S
-        self._report(f"{message}: this session is kept in memory until it can be saved")
+        self._report(HistoryProblem(message, Then.SESSION_KEPT))
 
-    def _report(self, message: str) -> None:
+    def _report(self, problem: HistoryProblem) -> None:
         if self.problem is not None:
             return
-        self.problem = message
+        self.problem = problem
         if self.on_problem is not None:
-            self.on_problem(message)
+            self.on_problem(problem)
 
 
 def _derive(store: HistoryStore, session_id: int) -> None:
@@ -201,7 +202,7 @@ def start_log(
     countdown_s: int,
     preset_name: str | None = None,
     exertion: int | None = None,
-    on_problem: Callable[[str], None] | None = None,
+    on_problem: ProblemSink | None = None,
 ) -> SessionLog:
     """A log for a new session of ``plan``; nothing is written until the first action."""
     new = NewSession(preset_id, preset_name or plan.name, plan, countdown_s, exertion)

@@ -19,6 +19,7 @@ from trackside.core.clock import Clock, SessionClock
 from trackside.core.events import IllegalAction
 from trackside.core.session import Session
 from trackside.history.log import SessionLog, ended_at, status_of
+from trackside.history.problems import ProblemSink
 from trackside.history.store import (
     HistoryError,
     HistoryStore,
@@ -149,7 +150,7 @@ def resume_session(
     *,
     clock: Clock | None = None,
     wall: Callable[[], float] = time.time,
-    on_problem: Callable[[str], None] | None = None,
+    on_problem: ProblemSink | None = None,
 ) -> Resumed:
     """Carry ``unfinished`` on: the session where it is now, its clock, and a log that keeps
     recording to the same stored session. ``clock`` is the app's clock (default: the session

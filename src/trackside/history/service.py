@@ -1,9 +1,11 @@
-"""The app's side of the history: the store opened once, the session logs, the queries it shows.
+"""The history's side of the app: the store opened, the session logs, the queries it shows.
 
-Everything here may block on the SQLite file, so :func:`open_store` and :func:`find_unfinished`
-run before the event loop starts (in ``run_app``) and the queries run in worker threads. None of
-it raises: a history that cannot be used is a line to show the runner, and sessions run anyway.
-The history modules (and sqlite3) are imported by the functions that use them, not with the app.
+:func:`history_at_start` is what ``trackside`` starts with (for ``trackside resume``, the
+session to carry on); the app's :class:`~trackside.tui.keeper.HistoryKeeper` runs the rest in
+worker threads, since all of it may block on the SQLite file. None of it raises: a history that
+cannot be used is a :class:`~trackside.history.problems.HistoryProblem` to show the runner, and
+sessions run anyway. The history modules (and sqlite3) are imported by the functions that use
+them, not with the app.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from trackside import paths
+from trackside.core.clock import Clock
+from trackside.core.runner import Runner
 from trackside.core.session import Session
+from trackside.history.problems import HistoryProblem, ProblemSink, Then
 from trackside.presets.checked import AnyPreset
 
 if TYPE_CHECKING:
@@ -21,13 +27,6 @@ if TYPE_CHECKING:
     from trackside.history.resume import Unfinished
     from trackside.history.store import HistoryStore
     from trackside.history.views import Comparison, Overview
-
-STILL_RUNS = ": sessions still run, kept in memory until it can be saved"
-"""Added to a history file that cannot be opened at start-up: the runner's next question."""
-LOG_KEEPS = ": this session is kept in memory until it can be saved"
-"""What a session's log adds to a problem it meets (see :class:`SessionLog`)."""
-ProblemSink = Callable[[str], None]
-"""Where a history problem goes to be shown (must be safe to call from any thread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +40,63 @@ class NewLog:
     on_problem: ProblemSink
 
 
-def problem_core(text: str) -> str:
-    """The problem itself, without what is done about it: two lines about one problem match."""
-    for tail in (STILL_RUNS, LOG_KEEPS):
-        text = text.removesuffix(tail)
-    return text
+@dataclass(frozen=True, slots=True)
+class HistoryAtStart:
+    """What the app starts with from the history."""
+
+    store: HistoryStore | None = None
+    """The store (None: no data folder, sessions are kept in memory only)."""
+    problem: HistoryProblem | None = None
+    """To show the runner once (the file cannot be used, or was moved aside)."""
+    resume: Runner | None = None
+    """``trackside resume``: the session to open on."""
+    look_later: bool = False
+    """The store is not opened yet: the app opens it and looks for a session left running
+    once its first frame is up."""
+
+
+def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
+    """For ``trackside resume``, the history opened and the session to carry on (or why there
+    is none); otherwise the store for the app to open once its first frame is up (SQLite, the
+    migrations and the search for an unfinished session would delay it)."""
+    store, problem = history_file()
+    if not resume:
+        return HistoryAtStart(store, problem, look_later=store is not None)
+    if store is None:
+        return "no history to resume from"
+    problem = open_store(store)
+    found = resumed_runner(store, clock)
+    if isinstance(found, str):
+        return found
+    return HistoryAtStart(store, problem, resume=found)
+
+
+def history_file() -> tuple[HistoryStore | None, HistoryProblem | None]:
+    """The history store, not opened yet (None without a data folder), and why not."""
+    from trackside.history.store import HistoryStore
+
+    try:
+        path = paths.history_db()
+    except OSError as error:
+        return None, HistoryProblem(
+            f"cannot reach the data folder ({error}): sessions are not saved"
+        )
+    return HistoryStore(path), None
+
+
+def resumed_runner(store: HistoryStore, clock: Clock) -> Runner | str:
+    """``trackside resume``: the latest unfinished session's runner, or why there is none."""
+    from trackside.history.resume import latest_unfinished, resume_session
+    from trackside.history.store import HistoryError
+
+    try:
+        unfinished = latest_unfinished(store)
+    except HistoryError as error:
+        return str(error)
+    if unfinished is None:
+        return "no unfinished session to resume"
+    resumed = resume_session(store, unfinished, clock=clock)
+    return Runner(resumed.session, resumed.clock, log=resumed.log)
 
 
 def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
@@ -68,8 +119,8 @@ def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
     return make
 
 
-def open_store(store: HistoryStore) -> tuple[HistoryStore, str | None]:
-    """Open ``store``: it, and the line to show the runner if something is wrong.
+def open_store(store: HistoryStore) -> HistoryProblem | None:
+    """Open ``store``; the problem to show the runner if something is wrong.
 
     A store that cannot be opened is kept all the same: each session's log tries it again
     (every few seconds at most) and writes what it kept in memory once the file takes it.
@@ -79,22 +130,20 @@ def open_store(store: HistoryStore) -> tuple[HistoryStore, str | None]:
     try:
         store.open()
     except HistoryError as error:
-        return store, f"{error}{STILL_RUNS}"
+        return HistoryProblem(str(error), Then.SESSIONS_RUN_ON)
     # A read-only file is reported by the first session that cannot write to it.
-    return store, store.notice
+    return None if store.notice is None else HistoryProblem(store.notice)
 
 
-def find_unfinished(store: HistoryStore | None) -> tuple[Unfinished | None, str | None]:
-    """The newest session left running (or None), and a problem line if the search failed."""
-    if store is None:
-        return None, None
+def find_unfinished(store: HistoryStore) -> tuple[Unfinished | None, HistoryProblem | None]:
+    """The newest session left running (or None), and the problem if the search failed."""
     from trackside.history.resume import latest_unfinished
     from trackside.history.store import HistoryError
 
     try:
         return latest_unfinished(store), None
     except HistoryError as error:
-        return None, f"cannot look for an unfinished session: {error}"
+        return None, HistoryProblem(f"cannot look for an unfinished session: {error}")
 
 
 def comparison_for(

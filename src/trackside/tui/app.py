@@ -25,11 +25,11 @@ from trackside.core.clock import Clock
 from trackside.core.events import ActionKind
 from trackside.core.runner import ActionLog, EventListener, Runner
 from trackside.core.session import Session
-from trackside.history.service import NewLog, store_logs
+from trackside.history.service import HistoryAtStart, NewLog, store_logs
 from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry
 from trackside.settings import Settings, ThemeName, save_settings
-from trackside.tui.keeper import HistoryKeeper, HistoryNews, HistoryProblem
+from trackside.tui.keeper import HistoryKeeper, HistoryNews, ProblemMet, UnfinishedFound
 from trackside.tui.screens.ready import ReadyScreen
 from trackside.tui.textual_fixes import apply as apply_textual_fixes
 
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     # Loaded when first shown or used, not before the first frame (see ``_picker``); their
     # messages are handled by name (``on_summary_screen_closed``), not with ``@on``.
     from trackside.audio.players import BackendListener, CuePlayer
-    from trackside.history.resume import Unfinished
-    from trackside.history.store import HistoryStore
     from trackside.tui.screens.picker import PickerScreen
     from trackside.tui.screens.session import AudioControl, SessionScreen
     from trackside.tui.screens.summary import SummaryScreen
@@ -126,15 +124,11 @@ class TracksideApp(App[int]):
         log_factory: LogFactory | None = None,
         audio: AudioControl | None = None,
         audio_factory: AudioFactory | None = None,
-        resume: Runner | None = None,
-        history: HistoryStore | None = None,
-        history_problem: str | None = None,
-        unfinished: Unfinished | None = None,
-        look_at_history: bool = False,
+        history: HistoryAtStart | None = None,
     ) -> None:
-        """Build the app. With ``resume`` it opens on that session (restored by the history),
-        with ``preset`` on Ready, otherwise on the picker. ``preset_id`` is the preset's id
-        (its file stem): the history compares the sessions of one preset by it.
+        """Build the app. With ``history.resume`` it opens on that session (restored by the
+        history), with ``preset`` on Ready, otherwise on the picker. ``preset_id`` is the
+        preset's id (its file stem): the history compares the sessions of one preset by it.
 
         ``config_path`` is where changed settings are written (None: never written).
         ``listeners`` hear every event of every session (the audio); ``log_factory`` gives
@@ -142,11 +136,11 @@ class TracksideApp(App[int]):
         cue player once the app runs (it needs the app to ring the bell and show the backend);
         tests pass ``audio`` (a recording player) instead.
 
-        ``history`` is the opened store (None when it cannot be used; ``history_problem`` then
-        says why, shown once); without a ``log_factory`` new sessions are logged to it.
-        ``unfinished`` is a session the last run left running: the app asks what to do with it.
-        With ``look_at_history`` the app opens ``history`` and looks for such a session itself,
-        once its first frame is up.
+        ``history`` is what the history gave at start (see
+        :func:`~trackside.history.service.history_at_start`): the store (without a
+        ``log_factory`` new sessions are logged to it), a problem to show once, the session to
+        resume, and whether to look for a session left running once the first frame is up.
+        None: no history at all.
         """
         super().__init__()
         self.clock = clock
@@ -156,18 +150,19 @@ class TracksideApp(App[int]):
         self.settings = settings if settings is not None else Settings()
         self.config_path = config_path
         self.listeners = list(listeners)
-        self.history = HistoryKeeper(self, history)
-        self.log_factory = log_factory if log_factory is not None else self._default_logs(history)
-        self.history_problem = history_problem
-        self.unfinished = unfinished
-        self.look_at_history = look_at_history
+        start = history if history is not None else HistoryAtStart()
+        self.history_at_start = start
+        self.history = HistoryKeeper(self, start, clock, self.show_session)
+        if log_factory is None and history is not None:
+            log_factory = store_logs(history.store)  # None: kept in memory only
+        self.log_factory = log_factory
         self.preset_started = False
         """Whether a session of ``preset`` has been started (or only a resumed one run)."""
         self.audio = audio
         self.audio_factory = audio_factory
         self.player: CuePlayer | None = None
         """The real cue player, made by ``audio_factory`` on mount and closed on exit."""
-        self.runner: Runner | None = resume
+        self.runner: Runner | None = start.resume
         """The runner of the session on screen, once one has started."""
         for theme in THEMES.values():
             self.register_theme(theme)
@@ -197,14 +192,12 @@ class TracksideApp(App[int]):
         # The player (a thread and a process) starts, and the session screen's module loads,
         # once the first frame is up: the runner reads the Ready screen meanwhile.
         self.screen.call_after_refresh(self._after_first_frame)
-        if self.history_problem is not None:
-            self.history.tell(self.history_problem)
-        if self.unfinished is not None and self.runner is None:
-            self.history.ask(self.unfinished, self.clock, self.show_session)
+        if self.history_at_start.problem is not None:
+            self.history.tell(self.history_at_start.problem)
 
     def _after_first_frame(self) -> None:
-        if self.look_at_history and self.runner is None:
-            self.history.look(self.clock, self.show_session)
+        if self.history_at_start.look_later and self.runner is None:
+            self.history.look()
         self._start_player()
         self._session_screen()
         # What is loaded by now lives as long as the app: out of the collector's sight, a full
@@ -326,14 +319,16 @@ class TracksideApp(App[int]):
 
     # -- history ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _default_logs(store: HistoryStore | None) -> LogFactory | None:
-        return store_logs(store) if store is not None else None
+    @on(ProblemMet)
+    def _history_problem(self, message: ProblemMet) -> None:
+        if self.history.first_time(message.problem):
+            self.notify(str(message.problem), title="History", severity="warning", timeout=10)
 
-    @on(HistoryProblem)
-    def _history_problem(self, message: HistoryProblem) -> None:
-        if self.history.first_time(message.text):
-            self.notify(message.text, title="History", severity="warning", timeout=10)
+    @on(UnfinishedFound)
+    def _unfinished_found(self, message: UnfinishedFound) -> None:
+        # Asked only if no session was started (or resumed) while the history was searched.
+        if self.runner is None:
+            self.history.ask(message.unfinished)
 
     @on(HistoryNews)
     def _history_news(self, message: HistoryNews) -> None:

@@ -23,20 +23,20 @@ from textual.message_pump import MessagePump
 from trackside.core.clock import Clock
 from trackside.core.runner import ActionLog, Runner
 from trackside.core.session import Session
-from trackside.history.service import find_unfinished, open_store, problem_core
+from trackside.history.problems import HistoryProblem
+from trackside.history.service import HistoryAtStart, find_unfinished, open_store
 
 if TYPE_CHECKING:
     from trackside.history.log import SessionLog
     from trackside.history.resume import Unfinished
-    from trackside.history.store import HistoryStore
     from trackside.tui.screens.resume import Choice
 
 
 @dataclass
-class HistoryProblem(Message):
+class ProblemMet(Message):
     """Something went wrong with the history (posted from any thread): tell the runner once."""
 
-    text: str
+    problem: HistoryProblem
 
 
 @dataclass
@@ -46,29 +46,43 @@ class HistoryNews(Message):
     text: str
 
 
-class HistoryKeeper:
-    """The app's history: the store (None when it cannot be used) and the work done on it."""
+@dataclass
+class UnfinishedFound(Message):
+    """The look at start-up found a session left running: the app asks about it if idle."""
 
-    def __init__(self, app: App[int], store: HistoryStore | None) -> None:
+    unfinished: Unfinished
+
+
+class HistoryKeeper:
+    """The app's history: the store (None when it cannot be used) and the work done on it.
+
+    ``clock`` is the app's clock (a resumed session runs on it) and ``show`` shows a resumed
+    session's runner.
+    """
+
+    def __init__(
+        self, app: App[int], start: HistoryAtStart, clock: Clock, show: Callable[[Runner], None]
+    ) -> None:
         self.app = app
-        self.store = store
+        self.store = start.store
+        self.clock = clock
+        self.show = show
         self._told: set[str] = set()
         self._finish_lock = threading.Lock()
         self._wanted: dict[SessionLog, tuple[Session, int | None, str | None]] = {}
 
     # -- problems ---------------------------------------------------------------------------
 
-    def tell(self, text: str) -> None:
+    def tell(self, problem: HistoryProblem) -> None:
         """Report a history problem, from any thread (the log's ``on_problem``)."""
-        self.app.post_message(HistoryProblem(text))
+        self.app.post_message(ProblemMet(problem))
 
-    def first_time(self, text: str) -> bool:
-        """Whether ``text`` is news: each problem is shown once, however many logs meet it
-        (and whatever each says it does about it)."""
-        core = problem_core(text)
-        if core in self._told:
+    def first_time(self, problem: HistoryProblem) -> bool:
+        """Whether ``problem`` is news: each is shown once, however many logs meet it (and
+        whatever each does about it)."""
+        if problem.what in self._told:
             return False
-        self._told.add(core)
+        self._told.add(problem.what)
         return True
 
     def adopt(self, log: ActionLog | None) -> None:
@@ -84,66 +98,59 @@ class HistoryKeeper:
 
     # -- resuming ---------------------------------------------------------------------------
 
-    def look(self, clock: Clock, show: Callable[[Runner], None]) -> None:
+    def look(self) -> None:
         """Open the store and look for a session left running, in the background; then tell
-        the problem if any (once) and ask about that session, unless one was started since."""
+        the problem if any (once) and post :class:`UnfinishedFound` for the app to ask."""
         store = self.store
         if store is None:
             return
 
         def work() -> None:
-            _, problem = open_store(store)
+            problem = open_store(store)
             unfinished, trouble = find_unfinished(store)
-            if problem or trouble:
-                self.tell(problem or trouble or "")
+            first = problem or trouble
+            if first is not None:
+                self.tell(first)
             if unfinished is not None:
-                self.app.call_from_thread(self._ask_if_idle, unfinished, clock, show)
+                self.app.post_message(UnfinishedFound(unfinished))
 
         self.app.run_worker(work, thread=True, group="history", exit_on_error=False)
 
-    def _ask_if_idle(
-        self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]
-    ) -> None:
-        if getattr(self.app, "runner", None) is None:
-            self.ask(unfinished, clock, show)
-
-    def ask(self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]) -> None:
+    def ask(self, unfinished: Unfinished) -> None:
         """Ask what to do with ``unfinished``; a resumed session's runner goes to ``show``."""
         from trackside.tui.screens.resume import ResumeScreen
 
         def chosen(choice: Choice | None) -> None:
             if choice == "resume":
-                runner = self.resume(unfinished, clock)
+                runner = self.resume(unfinished)
                 if runner is not None:
-                    show(runner)
+                    self.show(runner)
             elif choice == "end":
                 self.settle(unfinished, discard=False)
             elif choice == "discard":
-                self._confirm_discard(unfinished, clock, show)
+                self._confirm_discard(unfinished)
 
         self.app.push_screen(ResumeScreen(unfinished.describe()), chosen)
 
-    def _confirm_discard(
-        self, unfinished: Unfinished, clock: Clock, show: Callable[[Runner], None]
-    ) -> None:
+    def _confirm_discard(self, unfinished: Unfinished) -> None:
         from trackside.tui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.settle(unfinished, discard=True)
             else:
-                self.ask(unfinished, clock, show)
+                self.ask(unfinished)
 
         question = f"Discard session {unfinished.id}? It is hidden from the history for good."
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    def resume(self, unfinished: Unfinished, clock: Clock) -> Runner | None:
+    def resume(self, unfinished: Unfinished) -> Runner | None:
         """The unfinished session's runner, exactly where it was (None without a store)."""
         if self.store is None:
             return None
         from trackside.history.resume import resume_session
 
-        resumed = resume_session(self.store, unfinished, clock=clock, on_problem=self.tell)
+        resumed = resume_session(self.store, unfinished, clock=self.clock, on_problem=self.tell)
         return Runner(resumed.session, resumed.clock, log=resumed.log)
 
     def settle(self, unfinished: Unfinished, discard: bool) -> None:
@@ -163,7 +170,7 @@ class HistoryKeeper:
                     end_unfinished(store, unfinished)
                     news = f"Saved session {unfinished.id} as ended early"
             except HistoryError as error:
-                self.tell(str(error))
+                self.tell(HistoryProblem(str(error)))
                 return
             self.app.post_message(HistoryNews(news))
 
@@ -215,7 +222,7 @@ class HistoryKeeper:
             try:
                 comparison = comparison_for(store, session_id, preset_id, session)
             except HistoryError as error:
-                self.tell(str(error))
+                self.tell(HistoryProblem(str(error)))
                 return
             if comparison is not None:
                 answer.post_message(SummaryScreen.Compared(comparison))

@@ -1,9 +1,9 @@
 """``run_app(args)``: what ``trackside`` and ``trackside run PRESET`` call to start the app.
 
-It builds the pieces the app takes (library or preset, settings, the real clock, the history
-store, opened once here before the event loop starts) and runs it. Errors a runner can cause are
-one line on stderr and exit code 2, never a traceback; a history that cannot be used is not one
-of them (the app says so once and runs).
+It builds the pieces the app takes (library or preset, settings, the real clock, what the
+history starts with) and runs it. Errors a runner can cause are one line on stderr and exit code
+2, never a traceback; a history that cannot be used is not one of them (the app says so once and
+runs).
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trackside import paths
-from trackside.core.clock import Clock, SessionClock
-from trackside.core.runner import Runner
-from trackside.history.service import open_store, store_logs
+from trackside.core.clock import SessionClock
+from trackside.history.service import history_at_start
 from trackside.presets.checked import AnyPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.settings import Settings, SettingsError, load_settings
@@ -27,8 +25,6 @@ from trackside.tui.app import AudioFactory, TracksideApp
 
 if TYPE_CHECKING:
     from trackside.audio.players import BackendListener, CuePlayer
-    from trackside.history.resume import Unfinished
-    from trackside.history.store import HistoryStore
 
 EXIT_USAGE = 2
 _THEMES = {"dark": "trackside-dark", "light": "trackside-light"}
@@ -94,70 +90,6 @@ def preset_id_of(ref: str) -> str:
     return ref
 
 
-def history_file() -> tuple[HistoryStore | None, str | None]:
-    """The history store, not opened yet (None without a data folder), and a line to show."""
-    from trackside.history.store import HistoryStore
-
-    try:
-        path = paths.history_db()
-    except OSError as error:
-        return None, f"cannot reach the data folder ({error}): sessions are not saved"
-    return HistoryStore(path), None
-
-
-def open_history() -> tuple[HistoryStore | None, str | None]:
-    """The history store, opened (None without a data folder), and a line to show if any."""
-    store, problem = history_file()
-    return (store, problem) if store is None else open_store(store)
-
-
-def resumed_runner(store: HistoryStore | None, clock: Clock) -> Runner | str:
-    """``trackside resume``: the latest unfinished session's runner, or why there is none."""
-    if store is None:
-        return "no history to resume from"
-    from trackside.history.resume import latest_unfinished, resume_session
-    from trackside.history.store import HistoryError
-
-    try:
-        unfinished: Unfinished | None = latest_unfinished(store)
-    except HistoryError as error:
-        return str(error)
-    if unfinished is None:
-        return "no unfinished session to resume"
-    resumed = resume_session(store, unfinished, clock=clock)
-    return Runner(resumed.session, resumed.clock, log=resumed.log)
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryAtStart:
-    """What the app starts with from the history."""
-
-    store: HistoryStore | None
-    problem: str | None
-    """A line to show the runner once (the file cannot be used, or was moved aside)."""
-    resume: Runner | None = None
-    """``trackside resume``: the session to open on."""
-    unfinished: Unfinished | None = None
-    """A session left running, to ask about."""
-    look_later: bool = False
-    """The store is not opened yet: the app opens it and looks for a session left running
-    once its first frame is up."""
-
-
-def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
-    """For ``trackside resume``, the history opened and the session to carry on (or why there
-    is none); otherwise the store for the app to open once its first frame is up (SQLite, the
-    migrations and the search for an unfinished session would delay it)."""
-    if not resume:
-        store, problem = history_file()
-        return HistoryAtStart(store, problem, look_later=store is not None)
-    store, problem = open_history()
-    found = resumed_runner(store, clock)
-    if isinstance(found, str):
-        return found
-    return HistoryAtStart(store, problem, resume=found)
-
-
 def preset_or_library(args: argparse.Namespace) -> tuple[AnyPreset | None, list[PresetEntry]]:
     """The preset named by ``args`` (already loaded by ``launch``, or resolved here), or the
     library for the picker. Raises PresetError."""
@@ -187,7 +119,6 @@ def run_app(args: argparse.Namespace) -> int:
     if isinstance(history, str):
         print(f"trackside: {history}", file=sys.stderr)
         return EXIT_USAGE
-    store = history.store
     ref: str | None = getattr(args, "preset", None)
     app = TracksideApp(
         clock=clock,
@@ -196,17 +127,12 @@ def run_app(args: argparse.Namespace) -> int:
         preset_id=preset_id_of(ref) if ref is not None else None,
         settings=settings,
         config_path=writable,
-        log_factory=store_logs(store),
         audio_factory=audio_factory(settings),
-        resume=history.resume,
-        history=store,
-        history_problem=history.problem,
-        unfinished=history.unfinished,
-        look_at_history=history.look_later,
+        history=history,
     )
     try:
         app.run()
     finally:
-        if store is not None:
-            store.close()
+        if history.store is not None:
+            history.store.close()
     return app.return_code or 0
