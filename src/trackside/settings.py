@@ -1,44 +1,49 @@
-"""The runner's settings: ``config.toml`` in the platform's config directory, checked by pydantic.
+"""The runner's settings: ``config.toml`` in the platform's config directory, checked on reading.
 
 The app reads them once at start and writes the file back whenever the runner changes a setting
-in the app (theme, rep clock). A file that does not parse is reported in one line per problem and
-left untouched: the app then runs on the defaults and does not overwrite it.
+in the app (theme, rep clock, volume). A file that does not parse is reported in one line per
+problem (``config.toml: volume: must be a number from 0 to 1, got 1.5``) and left untouched: the
+app then runs on the defaults and does not overwrite it.
 
-:class:`Settings` is a plain dataclass, so starting the app does not import pydantic (about
-100 ms and 10 MB) for a config file that is plainly valid. Any value that is not plainly valid
-(a wrong type, out of range, an unknown key) goes through the pydantic model, which either
-converts it as it always did or gives the same errors as before.
+:class:`Settings` is the one representation: a frozen dataclass that checks its own values with
+the standard library (six settings do not need pydantic, whose import would cost the start-up
+about 100 ms and 10 MB). Values a hand-edited file may hold in another form are taken as
+meant: ``volume = "0.5"``, ``countdown_s = 3.0``, ``show_rep_clock = "yes"``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
+import math
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
+from typing import Any, Literal, get_args
 
 ThemeName = Literal["trackside-dark", "trackside-light"]
-_THEMES = get_args(ThemeName)
+_THEMES: tuple[str, ...] = get_args(ThemeName)
 VOLUME_RANGE = (0.0, 1.0)
 COUNTDOWN_RANGE = (0, 60)
 """The 3-2-1 before the first step, in whole seconds (a minute to walk to the line)."""
+_FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; ``lines`` says what is wrong, one problem a line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything in ``config.toml``. Unknown keys are refused, so a typo is reported.
-
-    Values are checked when a :class:`Settings` is made, as the pydantic model it replaced did
-    (a bad value raises pydantic's ``ValidationError``); the ``model_*`` methods are that
-    model's, so callers did not change.
-    """
+    """Everything in ``config.toml``, each value checked when the settings are made (a bad one
+    raises :class:`SettingsError`). Unknown keys are refused by :meth:`from_mapping`, so a typo
+    is reported rather than ignored."""
 
     theme: ThemeName = "trackside-dark"
     """``trackside-dark``, or ``trackside-light`` for sunshine."""
@@ -54,86 +59,124 @@ class Settings:
     """Binding id to keys, e.g. ``mark = "space,enter,b"`` (ids are listed by ``?``)."""
 
     def __post_init__(self) -> None:
-        values = {name: getattr(self, name) for name in _FIELDS}
-        if _plainly_valid(values):
-            checked = {
-                **values,
-                "volume": float(values["volume"]),
-                "keymap": dict(values["keymap"]),
-            }
-        else:
-            checked = _by_pydantic(values)
-        for name, value in checked.items():
-            object.__setattr__(self, name, value)
+        lines = []
+        for name, check in _CHECKS.items():
+            try:
+                object.__setattr__(self, name, check(getattr(self, name)))
+            except ValueError as error:
+                lines.append(f"{name}: {error}")
+        if lines:
+            raise SettingsError(lines)
 
     @classmethod
-    def model_validate(cls, data: object) -> Settings:
-        """The settings in ``data`` (a mapping of keys to values); raises ValidationError."""
-        if isinstance(data, dict) and data.keys() <= _FIELDS:
-            return cls(**data)
-        return cls(**_by_pydantic(data))
+    def from_mapping(cls, data: Mapping[str, object]) -> Settings:
+        """The settings ``data`` holds (a parsed ``config.toml``); raises SettingsError with a
+        line for every value that is wrong and every key that is not a setting."""
+        unknown = [_unknown_key(key) for key in data if key not in _CHECKS]
+        known: dict[str, Any] = {key: value for key, value in data.items() if key in _CHECKS}
+        try:
+            settings = cls(**known)
+        except SettingsError as error:
+            raise SettingsError(error.lines + unknown) from None
+        if unknown:
+            raise SettingsError(unknown)
+        return settings
 
-    def model_dump(self) -> dict[str, Any]:
-        """Every setting by name (the keymap copied)."""
-        values = {name: getattr(self, name) for name in _FIELDS}
-        values["keymap"] = dict(values["keymap"])
-        return values
+    def to_mapping(self) -> dict[str, Any]:
+        """Every setting by name, as ``config.toml`` holds it (the keymap copied)."""
+        return dataclasses.asdict(self)
 
-    def model_copy(self, *, update: dict[str, Any]) -> Settings:
-        """These settings with ``update`` applied (checked like any new settings)."""
-        return dataclasses.replace(self, **update)
-
-
-_FIELDS = frozenset(item.name for item in dataclasses.fields(Settings))
-
-
-def _plainly_valid(values: dict[str, Any]) -> bool:
-    """Whether pydantic would take ``values`` as they are (exact types, in range)."""
-    volume, countdown, keymap = values["volume"], values["countdown_s"], values["keymap"]
-    return (
-        type(values["theme"]) is str
-        and values["theme"] in _THEMES
-        and type(volume) in (float, int)
-        and VOLUME_RANGE[0] <= volume <= VOLUME_RANGE[1]
-        and type(values["audio_backend"]) is str
-        and type(countdown) is int
-        and COUNTDOWN_RANGE[0] <= countdown <= COUNTDOWN_RANGE[1]
-        and type(values["show_rep_clock"]) is bool
-        and type(keymap) is dict
-        and all(type(key) is str and type(keys) is str for key, keys in keymap.items())
-    )
+    def changed(self, **changes: Any) -> Settings:
+        """These settings with ``changes`` applied (checked like any new settings)."""
+        return dataclasses.replace(self, **changes)
 
 
-def _by_pydantic(data: object) -> dict[str, Any]:
-    """``data`` checked and converted by the pydantic model; raises its ValidationError."""
-    checked: dict[str, Any] = _model().model_validate(data).model_dump()
-    return checked
+def _shown(value: object) -> str:
+    """``value`` as it would be written in the file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
 
 
-@functools.cache
-def _model() -> type[BaseModel]:
-    """The pydantic model of the settings, built the first time a value needs it."""
-    from pydantic import BaseModel, ConfigDict, Field
-
-    class Settings(BaseModel):  # the same name: its errors read as they always did
-        model_config = ConfigDict(frozen=True, extra="forbid")
-
-        theme: ThemeName = "trackside-dark"
-        volume: float = Field(default=0.8, ge=VOLUME_RANGE[0], le=VOLUME_RANGE[1])
-        audio_backend: str = "auto"
-        countdown_s: int = Field(default=3, ge=COUNTDOWN_RANGE[0], le=COUNTDOWN_RANGE[1])
-        show_rep_clock: bool = False
-        keymap: dict[str, str] = Field(default_factory=dict)
-
-    return Settings
+def _theme(value: object) -> str:
+    if isinstance(value, str) and value in _THEMES:
+        return value
+    raise ValueError(f'must be "trackside-dark" or "trackside-light", got {_shown(value)}')
 
 
-class SettingsError(Exception):
-    """``config.toml`` could not be read; ``lines`` says what is wrong, one problem a line."""
+def _volume(value: object) -> float:
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    low, high = VOLUME_RANGE
+    if number is None or not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"must be a number from 0 to 1, got {_shown(value)}")
+    return number
 
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
+
+def _countdown(value: object) -> int:
+    seconds = value
+    if isinstance(value, str) and value.strip().isdigit():
+        seconds = int(value.strip())
+    elif isinstance(value, float) and value.is_integer():
+        seconds = int(value)
+    low, high = COUNTDOWN_RANGE
+    if type(seconds) is not int or not low <= seconds <= high:
+        raise ValueError(f"must be whole seconds from {low} to {high}, got {_shown(value)}")
+    return seconds
+
+
+def _backend(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(f'must be the name of a player, e.g. "auto", got {_shown(value)}')
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise ValueError(f"must be true or false, got {_shown(value)}")
+
+
+def _keymap(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table of binding ids and keys, got {_shown(value)}")
+    for name, keys in value.items():
+        if not isinstance(keys, str):
+            raise ValueError(f'{name} takes its keys as text, e.g. "space,b", got {_shown(keys)}')
+    return dict(value)
+
+
+_CHECKS: dict[str, Callable[[object], Any]] = {
+    "theme": _theme,
+    "volume": _volume,
+    "audio_backend": _backend,
+    "countdown_s": _countdown,
+    "show_rep_clock": _flag,
+    "keymap": _keymap,
+}
+"""Each setting's check, in the order of the fields: the value as it is used, or ValueError."""
+
+
+def _unknown_key(key: str) -> str:
+    import difflib  # only for a typo: not on the way to the first frame
+
+    close = difflib.get_close_matches(key, list(_CHECKS), n=1)
+    hint = f"did you mean {close[0]}?" if close else f"the settings are {', '.join(_CHECKS)}"
+    return f"{key}: unknown setting ({hint})"
 
 
 def load_settings(path: Path) -> Settings:
@@ -142,27 +185,17 @@ def load_settings(path: Path) -> Settings:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
-    except OSError as error:
-        raise SettingsError([f"{path}: cannot read: {error.strerror}"]) from error
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise SettingsError([f"{path}: cannot read: {reason}"]) from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError([f"{path}: not valid TOML: {error}"]) from error
-    if data.keys() <= _FIELDS and _plainly_valid({**_DEFAULTS, **data}):
-        return Settings(**data)
-    from pydantic import ValidationError
-
     try:
-        return Settings.model_validate(data)
-    except ValidationError as error:
-        lines = [
-            f"{path}: {'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-            for problem in error.errors()
-        ]
-        raise SettingsError(lines) from error
-
-
-_DEFAULTS = Settings().model_dump()
+        return Settings.from_mapping(data)
+    except SettingsError as error:
+        raise SettingsError([f"{path}: {line}" for line in error.lines]) from None
 
 
 def _value(value: object) -> str:
@@ -177,7 +210,7 @@ def _value(value: object) -> str:
 def to_toml(settings: Settings) -> str:
     """The settings as the text of ``config.toml``."""
     lines = ["# trackside settings: written by the app when a setting changes.", ""]
-    data = settings.model_dump()
+    data = settings.to_mapping()
     keymap: dict[str, str] = data.pop("keymap")
     lines += [f"{key} = {_value(value)}" for key, value in data.items()]
     lines += ["", "[keymap]"]

@@ -51,14 +51,14 @@ def test_a_cached_preset_is_the_checked_one(
     preset_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = load_checked(preset_id)
-    assert first == resolve(preset_id).checked()
+    assert first == resolve(preset_id)
     no_checking(monkeypatch)
     assert load_checked(preset_id) == first
 
 
 def test_the_json_round_trip_keeps_every_field() -> None:
     for preset_id in SHIPPED:
-        checked = resolve(preset_id).checked()
+        checked = resolve(preset_id)
         assert from_json(json.loads(json.dumps(checked.to_json()))) == checked
 
 
@@ -86,7 +86,7 @@ def test_a_user_preset_wins_over_the_shipped_one_as_in_the_library(home: Path) -
     user.mkdir(parents=True)
     (user / "21x400m.toml").write_text(GOOD.format(reps=2))
     assert load_checked("21x400m").total_reps == 2
-    assert load_checked("21x400m") == resolve("21x400m").checked()
+    assert load_checked("21x400m") == resolve("21x400m")
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_a_cache_file_with_wrong_values_is_a_miss(
     inner[where[-1]] = value
     file.write_text(json.dumps(data))
     assert cache.lookup(paths.builtin_presets_dir().joinpath("21x400m.toml").read_bytes()) is None
-    assert load_checked("21x400m") == resolve("21x400m").checked()
+    assert load_checked("21x400m") == resolve("21x400m")
 
 
 def test_another_version_is_a_miss(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +152,7 @@ def test_another_version_is_a_miss(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_unwritable_cache_still_loads(home: Path) -> None:
     (home / "cache").write_text("a file where the cache folder should be")
-    assert load_checked("21x400m") == resolve("21x400m").checked()
+    assert load_checked("21x400m") == resolve("21x400m")
     assert isinstance(load_checked("21x400m"), CheckedPreset)
 
 

@@ -15,8 +15,8 @@ from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.runner import Runner
 from trackside.core.session import LEGAL, Session
 from trackside.history.service import NewLog
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
-from trackside.presets.models import Preset
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
 
@@ -79,7 +79,10 @@ class Rig:
 
 
 def make_rig(
-    *, entries: list[PresetEntry] | None = None, preset: Preset | None = None, countdown_s: int = 3
+    *,
+    entries: list[PresetEntry] | None = None,
+    preset: CheckedPreset | None = None,
+    countdown_s: int = 3,
 ) -> Rig:
     clock = FakeClock()
     player = RecordingPlayer()

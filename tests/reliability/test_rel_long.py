@@ -141,7 +141,7 @@ async def test_the_app_holds_no_more_memory_after_hours_on_screen() -> None:
             "display": "time",
             "block": [{"reps": 3, "work": {"distance": "400m"}, "recovery": {"min": 60}}],
         }
-    )
+    ).checked()
     rigged = make_rig(preset=preset, countdown_s=0)
     async with rigged.app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")  # Ready: the first rep starts

@@ -11,8 +11,8 @@ from trackside.audio import CueListener, RecordingPlayer
 from trackside.core.clock import FakeClock
 from trackside.core.events import Event, Phase
 from trackside.core.session import Session
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, load_library, resolve
-from trackside.presets.models import Preset
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
 from trackside.tui.screens.session import SessionScreen
@@ -28,7 +28,7 @@ def library(user_dir: Path) -> list[PresetEntry]:
     return load_library(BUILTIN, user_dir)
 
 
-def shipped(preset_id: str) -> Preset:
+def shipped(preset_id: str) -> CheckedPreset:
     """A shipped preset by id."""
     return resolve(preset_id, load_library(BUILTIN, BUILTIN / "none"))
 
@@ -85,7 +85,7 @@ class Rig:
 
 
 def rig(
-    preset: Preset | None = None,
+    preset: CheckedPreset | None = None,
     *,
     entries: list[PresetEntry] | None = None,
     settings: Settings | None = None,

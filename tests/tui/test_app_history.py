@@ -27,8 +27,8 @@ from trackside.history.problems import HistoryProblem
 from trackside.history.resume import end_unfinished, latest_unfinished
 from trackside.history.service import HistoryAtStart, open_store
 from trackside.history.store import HistoryStore, Status
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import load_preset
-from trackside.presets.models import Preset
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
 from trackside.tui.launch import run_app
@@ -56,7 +56,7 @@ recovery = { distance = "100m", activity = "walk", min = "0:05", max = "0:10" }
 
 
 @pytest.fixture
-def short(tmp_path: Path) -> Preset:
+def short(tmp_path: Path) -> CheckedPreset:
     path = tmp_path / "4x100m.toml"
     path.write_text(SHORT)
     return load_preset(path)
@@ -72,7 +72,7 @@ def store(tmp_path: Path) -> Iterator[HistoryStore]:
 
 def history_rig(
     store: HistoryStore | None,
-    preset: Preset | None = None,
+    preset: CheckedPreset | None = None,
     *,
     problem: HistoryProblem | None = None,
     look: bool = False,
@@ -117,7 +117,7 @@ def notices(app: TracksideApp) -> list[str]:
 
 
 async def test_a_session_run_in_the_app_is_stored_with_every_action(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     rig = history_rig(store, short)
     async with rig.app.run_test(size=(80, 24)) as pilot:
@@ -134,7 +134,7 @@ async def test_a_session_run_in_the_app_is_stored_with_every_action(
     assert len(actions) == 1 + 4 + 3  # start, four rep marks, three recovery marks
 
 
-async def test_the_rating_and_note_are_stored(store: HistoryStore, short: Preset) -> None:
+async def test_the_rating_and_note_are_stored(store: HistoryStore, short: CheckedPreset) -> None:
     rig = history_rig(store, short)
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await run_reps(rig, pilot, 4)
@@ -155,7 +155,7 @@ async def test_the_rating_and_note_are_stored(store: HistoryStore, short: Preset
 
 
 async def test_leaving_without_a_rating_still_stores_the_status(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     rig = history_rig(store, short)
     async with rig.app.run_test(size=(80, 24)) as pilot:
@@ -170,7 +170,7 @@ async def test_leaving_without_a_rating_still_stores_the_status(
     assert stored.rating is None
 
 
-def left_running(store: HistoryStore, preset: Preset, recovery_s: float) -> float:
+def left_running(store: HistoryStore, preset: CheckedPreset, recovery_s: float) -> float:
     """A session killed in the recovery after rep 2, that recovery ``recovery_s`` seconds old
     now on the wall clock (the kill was a moment after the last mark); returns that now."""
     plan = preset.to_plan()
@@ -203,7 +203,7 @@ async def answer_prompt(rig: Rig, pilot: Pilot[int], *keys: str) -> ResumeScreen
 
 
 async def test_resume_lands_on_the_same_rep_with_the_real_elapsed_time(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     left_at = left_running(store, short, recovery_s=8)
     rig = history_rig(store, look=True)
@@ -227,7 +227,7 @@ async def test_resume_lands_on_the_same_rep_with_the_real_elapsed_time(
 
 
 async def test_a_recovery_that_ran_out_while_down_ended_at_its_maximum(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     left_at = left_running(store, short, recovery_s=30)
     rig = history_rig(store, look=True)
@@ -239,7 +239,7 @@ async def test_a_recovery_that_ran_out_while_down_ended_at_its_maximum(
         assert_real_elapsed(rig.session.elapsed(rig.app.runner.now()), 20.0, left_at)
 
 
-async def test_save_as_ended_early(store: HistoryStore, short: Preset) -> None:
+async def test_save_as_ended_early(store: HistoryStore, short: CheckedPreset) -> None:
     left_running(store, short, recovery_s=8)
     rig = history_rig(store, short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
@@ -252,7 +252,7 @@ async def test_save_as_ended_early(store: HistoryStore, short: Preset) -> None:
     assert latest_unfinished(store) is None
 
 
-async def test_discard_asks_first(store: HistoryStore, short: Preset) -> None:
+async def test_discard_asks_first(store: HistoryStore, short: CheckedPreset) -> None:
     left_running(store, short, recovery_s=8)
     rig = history_rig(store, short, look=True)
     async with rig.app.run_test(size=(80, 24)) as pilot:
@@ -265,7 +265,7 @@ async def test_discard_asks_first(store: HistoryStore, short: Preset) -> None:
 
 
 async def test_the_history_screen_lists_and_opens_sessions(
-    store: HistoryStore, short: Preset, tmp_path: Path
+    store: HistoryStore, short: CheckedPreset, tmp_path: Path
 ) -> None:
     left_running(store, short, recovery_s=8)
     unfinished = latest_unfinished(store)
@@ -295,7 +295,7 @@ async def test_the_history_screen_lists_and_opens_sessions(
 
 
 async def test_a_broken_store_runs_the_session_and_says_so_once(
-    tmp_path: Path, short: Preset
+    tmp_path: Path, short: CheckedPreset
 ) -> None:
     path = tmp_path / "history.db"
     path.mkdir()  # a folder where the file should be
@@ -317,7 +317,7 @@ async def test_a_broken_store_runs_the_session_and_says_so_once(
 
 
 async def test_a_read_only_history_runs_the_session_and_says_so_once(
-    tmp_path: Path, short: Preset
+    tmp_path: Path, short: CheckedPreset
 ) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -338,7 +338,7 @@ async def test_a_read_only_history_runs_the_session_and_says_so_once(
 
 
 def test_trackside_resume_goes_straight_to_the_session(
-    tmp_path: Path, short: Preset, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, short: CheckedPreset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
@@ -370,7 +370,7 @@ def test_trackside_resume_with_nothing_to_resume_is_one_line(
 
 
 async def test_the_summary_compares_with_earlier_sessions_of_the_preset(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     left_running(store, short, recovery_s=8)  # reps of 20.0 and 21.0 before today
     unfinished = latest_unfinished(store)
@@ -403,7 +403,7 @@ async def test_the_summary_compares_with_earlier_sessions_of_the_preset(
 
 
 async def test_run_preset_after_resuming_another_goes_on_to_ready(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     left_running(store, short, recovery_s=8)
     rig = history_rig(store, short, look=True)
@@ -422,7 +422,7 @@ async def test_run_preset_after_resuming_another_goes_on_to_ready(
 
 
 async def test_the_palette_opens_the_history_but_not_mid_session(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     rig = history_rig(store, short)
     async with rig.app.run_test(size=(80, 24)) as pilot:
@@ -446,7 +446,7 @@ async def test_the_palette_opens_the_history_but_not_mid_session(
 
 
 async def test_the_app_looks_for_an_unfinished_session_once_it_is_up(
-    store: HistoryStore, short: Preset
+    store: HistoryStore, short: CheckedPreset
 ) -> None:
     left_running(store, short, recovery_s=8)
     store.close()
@@ -461,7 +461,9 @@ async def test_the_app_looks_for_an_unfinished_session_once_it_is_up(
         assert len(rig.app.runner.session.splits()) == 2
 
 
-async def test_a_broken_store_found_once_up_is_told_once(tmp_path: Path, short: Preset) -> None:
+async def test_a_broken_store_found_once_up_is_told_once(
+    tmp_path: Path, short: CheckedPreset
+) -> None:
     path = tmp_path / "history.db"
     path.mkdir()  # a folder where the file should be
     rig = history_rig(HistoryStore(path), short, look=True)

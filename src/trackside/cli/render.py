@@ -7,8 +7,8 @@ from typing import Any
 
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.timefmt import clock
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
-from trackside.presets.models import Preset
 from trackside.presets.outline import (
     REP_PACE_S_PER_KM,
     format_distance,
@@ -37,7 +37,7 @@ def library_table(entries: Sequence[PresetEntry]) -> list[str]:
     return lines
 
 
-def plan_text(preset: Preset, plan: Plan) -> list[str]:
+def plan_text(preset: CheckedPreset, plan: Plan) -> list[str]:
     """The preset's header, every step of the expanded plan, and the totals."""
     lines = [preset.name]
     if preset.description:
@@ -79,7 +79,7 @@ def totals_text(plan: Plan) -> list[str]:
     ]
 
 
-def plan_json(preset: Preset, plan: Plan) -> dict[str, Any]:
+def plan_json(preset: CheckedPreset, plan: Plan) -> dict[str, Any]:
     """``{"name": ..., "steps": [...], "totals": {...}}`` for ``trackside show --json``."""
     summary = summarize(plan)
     return {

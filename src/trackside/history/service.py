@@ -20,7 +20,7 @@ from trackside.core.clock import Clock
 from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.problems import HistoryProblem, ProblemSink, Then
-from trackside.presets.checked import AnyPreset
+from trackside.presets.checked import CheckedPreset
 
 if TYPE_CHECKING:
     from trackside.history.log import SessionLog
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class NewLog:
     """What a log factory is told about a session about to start."""
 
-    preset: AnyPreset
+    preset: CheckedPreset
     preset_id: str
     """The library id (the file stem): sessions of the same preset are compared by it."""
     countdown_s: int

@@ -1,22 +1,17 @@
-"""A preset already checked by the pydantic models, as plain data: what the app runs.
+"""A preset already checked by the pydantic models, as plain data: the one preset type.
 
-:class:`CheckedPreset` holds what the app needs of a preset (its words and its expanded plan)
-and converts to and from JSON with the standard library only, so a preset file checked once can
-be read back from the cache (:mod:`trackside.presets.cache`) without importing pydantic.
+:class:`CheckedPreset` holds what the app, the history and the commands need of a preset (its
+words and its expanded plan); the models (:mod:`trackside.presets.models`) only parse and check
+a file and make one. It converts to and from JSON with the standard library only, so a preset
+file checked once is read back from the cache (:mod:`trackside.presets.cache`) without pydantic.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
 from trackside.core.plan import Display, Plan, Step, StepKind
-
-if TYPE_CHECKING:
-    from trackside.presets.models import Preset
-
-AnyPreset: TypeAlias = "Preset | CheckedPreset"
-"""What the app takes: the pydantic model, or the same preset read back from the cache."""
 
 _STEP_TYPES: dict[str, type] = {
     "distance_m": float,
@@ -40,7 +35,7 @@ _WORD_TYPES: dict[str, type] = {
 
 @dataclass(frozen=True, slots=True)
 class CheckedPreset:
-    """A valid preset: its words and the plan it expands to (see ``Preset.checked``)."""
+    """A valid preset: its words and the plan it expands to (made by ``Preset.checked``)."""
 
     name: str
     description: str | None

@@ -1,5 +1,8 @@
 """Reading presets: one file (:func:`load_preset`), the whole library, and a preset by id or path.
 
+What each gives is a :class:`~trackside.presets.checked.CheckedPreset`, the one type the app,
+the history and the commands take; the pydantic models only parse and check the files.
+
 Every problem a user can cause (a missing or unreadable file, bad UTF-8, a TOML syntax error, a
 wrong or unknown key) becomes a :class:`PresetError` whose ``lines`` say, one line per problem,
 which file, where in it and what is wrong. Nothing here lets a traceback reach the runner.
@@ -17,14 +20,11 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from trackside import paths
 from trackside.presets import cache
 from trackside.presets.checked import CheckedPreset
-
-if TYPE_CHECKING:
-    from trackside.presets.models import Preset
 
 MAX_FILE_BYTES = 1_000_000
 """A preset is a few hundred bytes; a file this large is not one (and is not read whole)."""
@@ -46,14 +46,14 @@ class PresetError(Exception):
         super().__init__("\n".join(self.lines))
 
 
-def load_preset(path: str | os.PathLike[str]) -> Preset:
-    """Read and validate the preset file at ``path`` (raises :class:`PresetError`)."""
+def load_preset(path: str | os.PathLike[str]) -> CheckedPreset:
+    """Read and check the preset file at ``path`` (raises :class:`PresetError`)."""
     name = os.fspath(path)
     return parse_preset(_read_text(Path(path), name), name)
 
 
-def parse_preset(text: str, file: str = "<preset>") -> Preset:
-    """Validate preset TOML ``text``; ``file`` names it in the error lines."""
+def parse_preset(text: str, file: str = "<preset>") -> CheckedPreset:
+    """Check preset TOML ``text``; ``file`` names it in the error lines."""
     from pydantic import ValidationError
 
     from trackside.presets.messages import error_lines
@@ -61,9 +61,10 @@ def parse_preset(text: str, file: str = "<preset>") -> Preset:
 
     data = _parse_toml(text, file)
     try:
-        return Preset.model_validate(data)
+        model = Preset.model_validate(data)
     except ValidationError as error:
         raise PresetError(error_lines(error, file)) from None
+    return model.checked()
 
 
 def load_checked(ref: str) -> CheckedPreset:
@@ -75,7 +76,7 @@ def load_checked(ref: str) -> CheckedPreset:
     known = cache.lookup(raw)
     if known is not None:
         return known
-    checked = parse_preset(_decode(raw, name), name).checked()
+    checked = parse_preset(_decode(raw, name), name)
     cache.remember(raw, checked)
     return checked
 
@@ -158,7 +159,7 @@ class PresetEntry:
     """The file stem, e.g. ``21x400m``: what ``trackside run`` and ``show`` take."""
     path: Path
     source: Source
-    preset: Preset | None
+    preset: CheckedPreset | None
     errors: tuple[str, ...] = ()
 
     @property
@@ -230,7 +231,7 @@ def _entry(path: Path, source: Source) -> PresetEntry:
         return PresetEntry(path.stem, path, source, None, error.lines)
 
 
-def resolve(ref: str, library: Sequence[PresetEntry] | None = None) -> Preset:
+def resolve(ref: str, library: Sequence[PresetEntry] | None = None) -> CheckedPreset:
     """The preset ``ref`` names: a library id (``21x400m``) or a path to a ``.toml`` file."""
     if library is None:
         path, name = locate(ref)

@@ -26,7 +26,7 @@ from trackside.core.events import ActionKind
 from trackside.core.runner import ActionLog, EventListener, Runner
 from trackside.core.session import Session
 from trackside.history.service import HistoryAtStart, NewLog, store_logs
-from trackside.presets.checked import AnyPreset
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.settings import Settings, ThemeName, save_settings
 from trackside.tui.keeper import HistoryKeeper, HistoryNews, ProblemMet, UnfinishedFound
@@ -116,7 +116,7 @@ class TracksideApp(App[int]):
         *,
         clock: Clock,
         library: Sequence[PresetEntry] = (),
-        preset: AnyPreset | None = None,
+        preset: CheckedPreset | None = None,
         preset_id: str | None = None,
         settings: Settings | None = None,
         config_path: Path | None = None,
@@ -247,7 +247,7 @@ class TracksideApp(App[int]):
     def _started(self, message: ReadyScreen.Started) -> None:
         self.start(message.preset, message.preset_id)
 
-    def start(self, preset: AnyPreset, preset_id: str | None = None) -> Runner:
+    def start(self, preset: CheckedPreset, preset_id: str | None = None) -> Runner:
         """Start a session of ``preset`` (library id ``preset_id``) now and show it."""
         countdown = self.settings.countdown_s
         session = Session(preset.to_plan(), countdown)
@@ -416,7 +416,7 @@ class TracksideApp(App[int]):
 
     def change_settings(self, **changes: object) -> None:
         """Change settings and write ``config.toml`` in the background."""
-        self.settings = self.settings.model_copy(update=changes)
+        self.settings = self.settings.changed(**changes)
         if self.config_path is not None:
             self._save(self.settings, self.config_path)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from trackside import paths
 from trackside.core.clock import SessionClock
 from trackside.history.service import history_at_start
-from trackside.presets.checked import AnyPreset
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.settings import Settings, SettingsError, load_settings
 from trackside.tui.app import AudioFactory, TracksideApp
@@ -52,7 +52,7 @@ def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
     audio = getattr(args, "audio", None)
     if audio is not None:
         changes["audio_backend"] = audio
-    return Settings.model_validate({**settings.model_dump(), **changes})
+    return settings.changed(**changes)
 
 
 def audio_factory(settings: Settings) -> AudioFactory:
@@ -90,10 +90,10 @@ def preset_id_of(ref: str) -> str:
     return ref
 
 
-def preset_or_library(args: argparse.Namespace) -> tuple[AnyPreset | None, list[PresetEntry]]:
+def preset_or_library(args: argparse.Namespace) -> tuple[CheckedPreset | None, list[PresetEntry]]:
     """The preset named by ``args`` (already loaded by ``launch``, or resolved here), or the
     library for the picker. Raises PresetError."""
-    preset: AnyPreset | None = getattr(args, "loaded_preset", None)
+    preset: CheckedPreset | None = getattr(args, "loaded_preset", None)
     ref: str | None = getattr(args, "preset", None)
     if preset is None and ref is not None:
         preset = load_checked(ref)

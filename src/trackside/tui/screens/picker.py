@@ -20,7 +20,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trackside.core.plan import Plan, Step
-from trackside.presets.checked import AnyPreset
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.presets.outline import (
     format_distance,
@@ -77,7 +77,7 @@ def preview(entry: PresetEntry) -> str:
     return describe(entry.preset, where)
 
 
-def describe(preset: AnyPreset, where: str = "") -> str:
+def describe(preset: CheckedPreset, where: str = "") -> str:
     """A preset's facts: what it is, who it is for, its reps and recoveries, how long it takes."""
     plan = preset.to_plan()
     totals = summarize(plan)

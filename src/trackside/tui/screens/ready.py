@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trackside.presets.checked import AnyPreset
+from trackside.presets.checked import CheckedPreset
 
 
 class ReadyScreen(Screen[None]):
@@ -28,7 +28,7 @@ class ReadyScreen(Screen[None]):
     class Started(Message):
         """The runner pressed the start key."""
 
-        preset: AnyPreset
+        preset: CheckedPreset
         preset_id: str | None = None
         """The preset's library id (file stem), if it came from the library or a file."""
 
@@ -36,7 +36,7 @@ class ReadyScreen(Screen[None]):
     class Backed(Message):
         """The runner went back (to the picker, or out)."""
 
-    def __init__(self, preset: AnyPreset, preset_id: str | None = None) -> None:
+    def __init__(self, preset: CheckedPreset, preset_id: str | None = None) -> None:
         super().__init__()
         self.preset = preset
         self.preset_id = preset_id
