@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-from app_helpers import Rig
+from app_helpers import Rig, shipped
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from trackside.core.events import EndReason, EventKind, Phase
+from trackside.core.events import ActionKind, EndReason, EventKind, Phase
+from trackside.core.session import Session
 from trackside.tui.screens.ready import ReadyScreen
 from trackside.tui.screens.summary import SummaryScreen
+from trackside.tui.view import view
 
 REP_FORM = re.compile(r"REP \d+/\d+")
 
@@ -160,20 +162,24 @@ async def test_a_whole_21x400m_session(run21: Rig) -> None:
     assert rig.player.played, "the recording player heard the cues"
 
 
-async def test_final_rep_next_is_announced_in_the_recovery_before(run21: Rig) -> None:
-    rig = run21
-    async with rig.app.run_test(size=(100, 30)) as pilot:
-        await start(rig, pilot)
-        for rep in range(1, 21):
-            await run_rep(rig, pilot, rep, 70)
-            await rig.advance(pilot, 150)
-            if rep < 20:
-                assert not rig.screen.has_class("final-next")
-                await pilot.press("space")
-        assert rig.screen.has_class("final-next")
-        assert "FINAL REP NEXT" in rig.sub()
-        assert "FINAL REP 21 of 21" in rig.headline()
-        assert REP_FORM.search(rig.headline()) is None
+def test_the_last_recovery_announces_the_final_rep() -> None:
+    """What the screen shows in the recovery before the final rep (the view, no terminal; the
+    engine's test checks the event comes with that recovery and no other)."""
+    plan = shipped("21x400m").plan
+    session = Session(plan, 0).apply(ActionKind.START, 0.0).session
+    now = 0.0
+    for _rep in range(1, 21):
+        now += 70
+        session = session.apply(ActionKind.MARK, now).session
+        shown = view(session, now + 150, show_rep_clock=False)
+        if session.next_rep_index != plan.final_rep_index:
+            assert "final-next" not in shown.classes
+            now += 150
+            session = session.apply(ActionKind.MARK, now).session
+    assert "final-next" in shown.classes
+    assert "FINAL REP NEXT" in shown.sub
+    assert "FINAL REP 21 of 21" in shown.headline[0]
+    assert REP_FORM.search(shown.headline[0]) is None
 
 
 async def test_the_window_opening_replaces_any_notice_with_go_when_ready(run21: Rig) -> None:
