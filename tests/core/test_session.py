@@ -297,11 +297,67 @@ def test_replay_restores_the_session_exactly() -> None:
     assert replayed.state == d.session.state
 
 
+def session_in(phase: Phase) -> tuple[Session, float]:
+    """A session in ``phase`` (warmup, two reps, a window, cooldown; all on the key), and
+    its time."""
+    plan = Plan(
+        "warmup, 2 x 400m, cooldown",
+        (
+            Step(StepKind.WARMUP, activity="jog"),
+            Step(StepKind.WORK, 400, "400m", rep=1),
+            Step(StepKind.RECOVERY, min_s=60, max_s=90),
+            Step(StepKind.WORK, 400, "400m", rep=2),
+            Step(StepKind.COOLDOWN, activity="walk"),
+        ),
+    )
+    if phase is Phase.COUNTDOWN:
+        return Session(plan, 3).apply(A.START, 0).session, 1
+    session = Session(plan, 0)
+    # The actions that lead to each phase, in order: the first n of them reach it.
+    path = [(A.START, 0), (A.MARK, 10), (A.MARK, 80), (A.MARK, 150), (A.MARK, 230), (A.MARK, 300)]
+    reached = [Phase.READY, Phase.WARMUP, Phase.REP, Phase.RECOVERY, Phase.REP, Phase.COOLDOWN]
+    aside = {Phase.PAUSED: (A.PAUSE, 20), Phase.ENDED: (A.END, 20)}
+    steps = {Phase.DONE: len(path), Phase.PAUSED: 2, Phase.ENDED: 2}.get(phase)
+    for kind, at in path[: steps if steps is not None else reached.index(phase)]:
+        session = session.apply(kind, at).session
+    if phase in aside:
+        kind, at = aside[phase]
+        session = session.apply(kind, at).session
+    return session, session.now + 1
+
+
 @pytest.mark.parametrize("phase", list(Phase))
 def test_every_illegal_action_raises_a_named_error(phase: Phase) -> None:
-    for kind in set(ActionKind) - LEGAL[phase]:
-        error = IllegalAction(kind, phase, "x")
-        assert error.action is kind
+    session, now = session_in(phase)
+    assert session.phase is phase
+    illegal = set(ActionKind) - LEGAL[phase]
+    assert illegal, "every phase refuses something"
+    for kind in illegal:
+        with pytest.raises(IllegalAction) as raised:
+            session.apply(kind, now)
+        assert (raised.value.action, raised.value.phase) == (kind, phase)
+        assert session.check(kind, now) is not None
+        assert kind not in session.allowed(now)
+
+
+@pytest.mark.parametrize(
+    ("phase", "kind", "line"),
+    [
+        (Phase.READY, A.MARK, "the session has not started"),
+        (Phase.COUNTDOWN, A.MARK, "the session is about to start"),
+        (Phase.WARMUP, A.GO_NOW, "cannot go now during warmup"),
+        (Phase.REP, A.START, "cannot start during rep"),
+        (Phase.RECOVERY, A.RESUME, "cannot resume during recovery"),
+        (Phase.PAUSED, A.MARK, "paused: resume first"),
+        (Phase.DONE, A.MARK, "the session is done"),
+        (Phase.ENDED, A.UNDO, "the session has ended"),
+    ],
+)
+def test_a_refusal_is_a_line_the_runner_can_read(phase: Phase, kind: ActionKind, line: str) -> None:
+    session, now = session_in(phase)
+    with pytest.raises(IllegalAction) as raised:
+        session.apply(kind, now)
+    assert str(raised.value) == line
 
 
 def test_illegal_actions_in_ready_and_done() -> None:

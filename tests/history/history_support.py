@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -53,12 +54,36 @@ class Process:
         self.clock.advance(seconds)
 
 
+def cannot(reason: str) -> NoReturn:
+    """This machine lacks what a test needs: a skip, but a failure in CI (``CI=true``, as
+    ``.ci/run`` says), where every test must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: this test must run here)")
+    pytest.skip(reason)
+
+
+def _as_root(*command: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` as root: directly as root, else through ``sudo -n`` (no password)."""
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    try:
+        return subprocess.run([*prefix, *command], capture_output=True, text=True, check=False)
+    except OSError as error:  # no sudo, or not allowed to run it
+        return subprocess.CompletedProcess(command, 127, "", str(error))
+
+
+def _unmount(folder: Path) -> None:
+    # A file still open under the mount makes it busy: detach it lazily then.
+    if _as_root("umount", str(folder)).returncode:
+        _as_root("umount", "-l", str(folder))
+
+
 @contextmanager
 def read_only_folder(folder: Path) -> Iterator[None]:
     """Make ``folder`` read-only for this process, as a read-only disk would be.
 
-    Root ignores permission bits, so as root the folder is bind-mounted read-only on itself
-    (a real read-only file system); without that capability the test is skipped.
+    Without root the write bits are taken away (no mount needed). Root ignores them, so as root
+    the folder is bind-mounted read-only on itself (a real read-only file system); where that is
+    refused the test is skipped, or fails in CI.
     """
     if os.geteuid() != 0:
         folder.chmod(0o555)
@@ -67,21 +92,32 @@ def read_only_folder(folder: Path) -> Iterator[None]:
         finally:
             folder.chmod(0o755)
         return
-    mount = subprocess.run(
-        f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'",
-        shell=True,
-        capture_output=True,
-        check=False,
-    )
-    if mount.returncode != 0:
-        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
-        pytest.skip("root without a read-only bind mount cannot make a folder read-only")
+    bound = _as_root("mount", "--bind", str(folder), str(folder))
+    if bound.returncode == 0:
+        bound = _as_root("mount", "-o", "remount,ro,bind", str(folder))
+        if bound.returncode:
+            _unmount(folder)
+    if bound.returncode:
+        cannot(f"cannot bind-mount a folder read-only here: {bound.stderr.strip()}")
     try:
         yield
     finally:
-        # A file still open under the mount makes it busy: detach it lazily then.
-        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode:
-            subprocess.run(["umount", "-l", str(folder)], check=True)
+        _unmount(folder)
+
+
+@contextmanager
+def small_disk(folder: Path, size_kb: int) -> Iterator[Path]:
+    """A tmpfs of ``size_kb`` mounted at ``folder``, owned by this process's user (as root, or
+    through ``sudo -n``); where mounting is refused the test is skipped, or fails in CI."""
+    folder.mkdir()
+    owner = f"uid={os.getuid()},gid={os.getgid()}"
+    done = _as_root("mount", "-t", "tmpfs", "-o", f"size={size_kb}k,{owner}", "tmpfs", str(folder))
+    if done.returncode:
+        cannot(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        _unmount(folder)
 
 
 def press(runner: Runner, process: Process, kind: ActionKind, after: float = 0.0) -> None:

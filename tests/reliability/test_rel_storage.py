@@ -11,12 +11,14 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from rel_support import PLAN_21, WALL0, drive, whole_session
+
+# The disk helpers live with the history tests.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "history"))
+from history_support import read_only_folder, small_disk  # noqa: E402
 
 from trackside.core.clock import FakeClock
 from trackside.core.runner import Runner
@@ -82,48 +84,6 @@ def finished_and_told_once(run: Run, words: str) -> None:
     assert [action for action, _wall in run.log.actions] == list(session.actions)
 
 
-@contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """``folder`` on a read-only file system: a read-only bind mount over itself (root), or
-    the write bits taken away (others)."""
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o755)
-        return
-    command = f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'"
-    if subprocess.run(command, shell=True, capture_output=True, check=False).returncode:
-        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
-        pytest.skip("cannot bind-mount a folder read-only here")
-    try:
-        yield
-    finally:
-        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode:
-            subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
-@contextmanager
-def small_disk(folder: Path, size_kb: int) -> Iterator[Path]:
-    """A tmpfs of ``size_kb`` mounted at ``folder`` (root only)."""
-    folder.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode().strip()}")
-    try:
-        yield folder
-    finally:
-        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode:
-            subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
 def fill(folder: Path, leave: int) -> Path:
     """Fill the disk under ``folder`` but ``leave`` bytes; return the filler file."""
     filler = folder / "filler"
@@ -149,7 +109,7 @@ def test_a_read_only_data_folder(data: Path) -> None:
     path = data / "history.db"
     before = earlier_session(path)
     snapshot = {p.name: p.read_bytes() for p in data.iterdir()}
-    with read_only(data):
+    with read_only_folder(data):
         with HistoryStore(path) as store:
             run = Run(store).whole()
             assert not run.later_flush()

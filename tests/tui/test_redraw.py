@@ -5,66 +5,17 @@ repaints miss stays stale there, as it would in the terminal."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from app_helpers import Rig, rig, shipped
-from textual._compositor import CompositorUpdate
-from textual.app import App
+from terminal import Terminal, expected, watch
 from textual.pilot import Pilot
 
 from trackside.settings import Settings
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.headline import Headline
-from trackside.tui.widgets.lines import LinesWidget, changed_regions
+from trackside.tui.widgets.lines import changed_regions
 from trackside.tui.widgets.rep_strip import RepStrip
 from trackside.tui.widgets.window_bar import WindowBar
-
-
-class Terminal:
-    """A screen fed the app's frames as the terminal gets them: each partial update moves the
-    cursor and writes cells; what it does not write stays as it was."""
-
-    def __init__(self, width: int, height: int) -> None:
-        self.rows = [[" "] * width for _ in range(height)]
-
-    def feed(self, data: str) -> None:
-        x = y = 0
-        for part in re.split(r"(\x1b\[[0-9;?]*[A-Za-z])", data):
-            if part.startswith("\x1b["):
-                if part.endswith("H"):
-                    row, _, column = part[2:-1].partition(";")
-                    y, x = int(row or 1) - 1, int(column or 1) - 1
-                continue
-            for char in part:
-                if char in "\r\n":
-                    x, y = 0, y + (char == "\n")
-                    continue
-                if 0 <= y < len(self.rows) and 0 <= x < len(self.rows[y]):
-                    self.rows[y][x] = char
-                x += 1
-
-    def lines(self) -> list[str]:
-        return ["".join(row) for row in self.rows]
-
-
-def watch(app: App[int], terminal: Terminal, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Feed ``terminal`` every frame the app renders (headless, it would write none)."""
-
-    def display(screen: object, update: object) -> None:
-        if isinstance(update, CompositorUpdate):
-            terminal.feed(update.render_segments(app.console))
-
-    monkeypatch.setattr(app, "_display", display)
-
-
-def expected(widget: LinesWidget) -> list[str]:
-    """The widget's rows drawn from scratch: its lines in its content area, inside the padding."""
-    width, height = widget.content_size
-    left, right = widget.styles.padding.left, widget.styles.padding.right
-    lines = widget.lines(width, height)
-    rows = [lines[y] if y < len(lines) else "" for y in range(height)]
-    return [" " * left + row[:width].ljust(width) + " " * right for row in rows]
 
 
 def check_painted(rigged: Rig, terminal: Terminal) -> None:
@@ -96,7 +47,7 @@ async def test_a_recovery_second_by_second_paints_what_a_full_redraw_would(
         await pilot.press("space")  # the recovery: its clock, the bar, the window opening
         check_painted(rigged, terminal)
         await every_second(rigged, pilot, terminal, 185)  # into rep 2 by itself
-        terminal.rows = [[" "] * 80 for _ in range(24)]  # a resize redraws everything
+        terminal.resize(80, 24)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await every_second(rigged, pilot, terminal, 3)

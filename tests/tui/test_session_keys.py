@@ -6,7 +6,7 @@ from app_helpers import Rig, rig, shipped
 from textual.pilot import Pilot
 
 from trackside.core.clock import FakeClock
-from trackside.core.events import ActionKind, Phase
+from trackside.core.events import ActionKind, EndReason, Phase
 from trackside.core.runner import Runner
 from trackside.core.session import Session
 from trackside.history.service import HistoryAtStart
@@ -44,6 +44,26 @@ async def test_keys_that_do_nothing_now_are_greyed_out(run21: Rig) -> None:
         assert screen.check_action("skip", ()) is None
         assert screen.check_action("mark", ()) is None
         assert screen.check_action("pause", ()) is True  # resumes
+
+
+async def test_s_skips_the_3_2_1_then_the_step_on_screen(run21: Rig) -> None:
+    rig = run21
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space")
+        assert rig.phase() is Phase.COUNTDOWN
+        await pilot.press("s")  # no 3-2-1: rep 1 at once
+        assert rig.phase() is Phase.REP
+        assert rig.headline().startswith("REP 1/21")
+        await rig.advance(pilot, 40)
+        await pilot.press("s")  # rep 1 skipped: no split, on to its recovery
+        assert rig.phase() is Phase.RECOVERY
+        assert rig.headline().startswith("RECOVERY")
+        assert rig.session.records[-1].reason is EndReason.SKIPPED
+        assert rig.session.splits() == []
+        await pilot.press("s")  # the recovery skipped: rep 2 starts
+        assert rig.phase() is Phase.REP
+        assert rig.headline().startswith("REP 2/21")
+        assert [action.kind for action in rig.session.actions].count(ActionKind.SKIP) == 3
 
 
 async def test_a_rep_faster_than_the_guard_is_marked_and_undone_with_one_key(run21: Rig) -> None:
