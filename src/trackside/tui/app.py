@@ -1,19 +1,19 @@
-"""The Textual app: picker, ready, session and summary screens, themes and settings.
+"""The Textual app: the flow from the picker through Ready and the session to the summary.
 
 Everything it uses comes in through the constructor (the library or a preset, the clock, the
-runner's log and listeners, the audio switch, the settings and where to write them), so tests
-build it with a fake clock and a recording listener.
+runner's log and listeners, the audio, the settings and where to write them, what the history
+starts with), so tests build it with a fake clock and a recording player. Its helpers: the
+history keeper (:mod:`~trackside.tui.keeper`), the sound (:mod:`~trackside.tui.sound`), the
+themes (:mod:`~trackside.tui.themes`), and the Textual work-rounds
+(:mod:`~trackside.tui.textual_fixes`).
 """
 
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -28,81 +28,32 @@ from trackside.core.session import Session
 from trackside.history.service import HistoryAtStart, NewLog, store_logs
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
-from trackside.settings import Settings, ThemeName, save_settings
+from trackside.settings import Settings, save_settings
 from trackside.tui.keeper import HistoryKeeper, HistoryNews, ProblemMet, UnfinishedFound
 from trackside.tui.screens.ready import ReadyScreen
+from trackside.tui.sound import (
+    VOLUMES,
+    AppSound,
+    AudioControl,
+    AudioFactory,
+    Rang,
+    SoundChanged,
+    SoundChecked,
+)
 from trackside.tui.textual_fixes import apply as apply_textual_fixes
+from trackside.tui.themes import DARK, LIGHT, THEMES
 
 if TYPE_CHECKING:
     # Loaded when first shown or used, not before the first frame (see ``_picker``); their
     # messages are handled by name (``on_summary_screen_closed``), not with ``@on``.
-    from trackside.audio.players import BackendListener, CuePlayer
     from trackside.tui.screens.picker import PickerScreen
-    from trackside.tui.screens.session import AudioControl, SessionScreen
+    from trackside.tui.screens.session import SessionScreen
     from trackside.tui.screens.summary import SummaryScreen
 
 apply_textual_fixes()  # Textual 8.2 keeps every rendered widget's lines (see textual_fixes)
 
-DARK = Theme(
-    name="trackside-dark",
-    primary="#4DA3FF",
-    secondary="#9AD0FF",
-    accent="#FF5CF0",
-    warning="#FFB020",
-    error="#FF4D4D",
-    success="#2FE05F",
-    foreground="#FFFFFF",
-    background="#000000",
-    surface="#111418",
-    panel="#1C2128",
-    dark=True,
-)
-"""High contrast on black: for the evening, or a shaded bench."""
-
-LIGHT = Theme(
-    name="trackside-light",
-    primary="#0040C0",
-    secondary="#003080",
-    accent="#B0008A",
-    warning="#A05A00",
-    error="#C00018",
-    success="#007A20",
-    foreground="#000000",
-    background="#FFFFFF",
-    surface="#F0F0F0",
-    panel="#E0E0E0",
-    dark=False,
-)
-"""Black on white with deep colours: readable in sunshine."""
-
-THEMES = {"trackside-dark": DARK, "trackside-light": LIGHT}
 LogFactory = Callable[[NewLog], ActionLog | None]
 """Makes the action log of a new session (the history store), or None to keep no log."""
-AudioFactory: TypeAlias = "Callable[[Callable[[], None], BackendListener], CuePlayer]"
-"""Makes the cue player, given the bell to ring and where to report the backend in use."""
-VOLUMES = (1.0, 0.75, 0.5, 0.25)
-"""The volumes the command palette offers."""
-FLASH_S = 0.3
-"""How long the screen flashes when a cue falls back to the terminal bell."""
-
-
-@dataclass
-class SoundChanged(Message):
-    """The audio thread switched backend (posted from that thread)."""
-
-    backend: str
-    reason: str | None
-
-
-class Rang(Message):
-    """A cue fell back to the bell: ring it and flash the screen (posted from the audio thread)."""
-
-
-@dataclass
-class SoundChecked(Message):
-    """A sound check finished: the backend that played it, or why it did not play."""
-
-    result: str
 
 
 class TracksideApp(App[int]):
@@ -126,21 +77,13 @@ class TracksideApp(App[int]):
         audio_factory: AudioFactory | None = None,
         history: HistoryAtStart | None = None,
     ) -> None:
-        """Build the app. With ``history.resume`` it opens on that session (restored by the
-        history), with ``preset`` on Ready, otherwise on the picker. ``preset_id`` is the
-        preset's id (its file stem): the history compares the sessions of one preset by it.
-
-        ``config_path`` is where changed settings are written (None: never written).
-        ``listeners`` hear every event of every session (the audio); ``log_factory`` gives
-        each new session its action log (the history store). ``audio_factory`` makes the real
-        cue player once the app runs (it needs the app to ring the bell and show the backend);
-        tests pass ``audio`` (a recording player) instead.
-
-        ``history`` is what the history gave at start (see
-        :func:`~trackside.history.service.history_at_start`): the store (without a
-        ``log_factory`` new sessions are logged to it), a problem to show once, the session to
-        resume, and whether to look for a session left running once the first frame is up.
-        None: no history at all.
+        """Build the app: on ``history.resume`` (a session restored by the history), else on
+        Ready for ``preset`` (library id ``preset_id``: sessions are compared by it), else on
+        the picker. ``config_path``: where changed settings go (None: nowhere). ``listeners``
+        hear every event of every session; ``log_factory`` gives each new session its log
+        (default: the history's store). ``audio_factory`` makes the cue player once the app
+        runs; tests pass ``audio`` (a recording player) instead. ``history``: what the history
+        starts with (:func:`~trackside.history.service.history_at_start`); None: no history.
         """
         super().__init__()
         self.clock = clock
@@ -158,10 +101,7 @@ class TracksideApp(App[int]):
         self.log_factory = log_factory
         self.preset_started = False
         """Whether a session of ``preset`` has been started (or only a resumed one run)."""
-        self.audio = audio
-        self.audio_factory = audio_factory
-        self.player: CuePlayer | None = None
-        """The real cue player, made by ``audio_factory`` on mount and closed on exit."""
+        self.sound = AppSound(self, audio_factory, audio, self.listeners)
         self.runner: Runner | None = start.resume
         """The runner of the session on screen, once one has started."""
         for theme in THEMES.values():
@@ -198,21 +138,11 @@ class TracksideApp(App[int]):
     def _after_first_frame(self) -> None:
         if self.history_at_start.look_later and self.runner is None:
             self.history.look()
-        self._start_player()
+        self.sound.start()
         self._session_screen()
         # What is loaded by now lives as long as the app: out of the collector's sight, a full
         # collection no longer walks all of Textual, so none stalls a second's redraw.
         gc.freeze()
-
-    def _start_player(self) -> None:
-        """Make the real cue player, once (a session or a sound check may need it first)."""
-        if self.audio_factory is not None and self.player is None:
-            from trackside.audio.cues import CueListener
-
-            self.player = self.audio_factory(self._ring_from_thread, self._sound_from_thread)
-            self.audio = self.player
-            # The player judges lateness on the monotonic clock, whatever the runner's clock.
-            self.listeners.append(CueListener(self.player, time.monotonic))
 
     @staticmethod
     def _session_screen() -> type[SessionScreen]:
@@ -263,13 +193,13 @@ class TracksideApp(App[int]):
 
     def show_session(self, runner: Runner) -> None:
         """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
-        self._start_player()
+        self.sound.start()
         self.runner = runner
         self.history.adopt(runner.log)
         # Every session the app shows is heard, a resumed one included.
         runner.listeners += [heard for heard in self.listeners if heard not in runner.listeners]
         show = self.settings.show_rep_clock
-        self._show(self._session_screen()(runner, show_rep_clock=show, audio=self.audio))
+        self._show(self._session_screen()(runner, show_rep_clock=show, audio=self.sound.audio))
 
     def on_summary_screen_undo_requested(self) -> None:
         """Take back the final mark."""
@@ -349,43 +279,19 @@ class TracksideApp(App[int]):
 
     # -- sound --------------------------------------------------------------------------
 
-    def _ring_from_thread(self) -> None:
-        self.post_message(Rang())
-
-    def _sound_from_thread(self, backend: str, reason: str | None) -> None:
-        self.post_message(SoundChanged(backend, reason))
-
     @on(Rang)
     def _ring(self) -> None:
-        self.bell()
-        self.screen.add_class("flash")
-        self.set_timer(FLASH_S, lambda: self.screen.remove_class("flash"))
+        self.sound.ring()
 
     @on(SoundChanged)
     def _sound_changed(self, message: SoundChanged) -> None:
         if isinstance(self.screen, self._session_screen()):
             self.screen.show_sound()
-        # `--audio bell` or `silent` is the runner's choice, not a fallback: shown, not announced.
-        chosen = message.backend == self.settings.audio_backend
-        if message.backend in ("bell", "silent") and not chosen:
-            why = f" ({message.reason})" if message.reason else ""
-            self.notify(
-                f"No sound device: cues fall back to the {message.backend}{why}",
-                severity="warning",
-                timeout=8,
-            )
+        self.sound.announce(message, chosen=self.settings.audio_backend)
 
     def action_sound_check(self) -> None:
         """Play a test cue and say which backend played it."""
-        self._start_player()
-        if self.player is None:
-            self.notify("Sound check: no player (sound is off for this run)", severity="warning")
-            return
-
-        def done(future: Future[str]) -> None:
-            self.post_message(SoundChecked(future.result()))
-
-        self.player.sound_check().add_done_callback(done)
+        self.sound.check()
 
     @on(SoundChecked)
     def _sound_checked(self, message: SoundChecked) -> None:
@@ -393,15 +299,13 @@ class TracksideApp(App[int]):
 
     def set_volume(self, volume: float) -> None:
         """Set the cue volume (0 to 1) and remember it."""
-        if self.player is not None:
-            self.player.set_volume(volume)
+        self.sound.set_volume(volume)
         self.change_settings(volume=volume)
         self.notify(f"Volume {round(volume * 100)}%")
 
     def on_unmount(self) -> None:
         """Close the player so no device or child process outlives the app."""
-        if self.player is not None:
-            self.player.close()
+        self.sound.close()
 
     # -- settings -----------------------------------------------------------------------
 
@@ -411,8 +315,7 @@ class TracksideApp(App[int]):
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name in THEMES and theme.name != self.settings.theme:
-            name: ThemeName = "trackside-light" if theme.name == LIGHT.name else "trackside-dark"
-            self.change_settings(theme=name)
+            self.change_settings(theme=theme.name)
 
     def change_settings(self, **changes: object) -> None:
         """Change settings and write ``config.toml`` in the background."""

@@ -21,7 +21,8 @@ from trackside.history.service import history_at_start
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.settings import Settings, SettingsError, load_settings
-from trackside.tui.app import AudioFactory, TracksideApp
+from trackside.tui.app import TracksideApp
+from trackside.tui.sound import AudioFactory
 
 if TYPE_CHECKING:
     from trackside.audio.players import BackendListener, CuePlayer

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from trackside.core.events import EndReason, Phase
+from trackside.core.events import ActionKind, EndReason, Phase
 from trackside.core.plan import Display, Step
-from trackside.core.session import COUNTDOWN_PIPS, Session
+from trackside.core.session import COUNTDOWN_PIPS, LEGAL, Session
 from trackside.core.timefmt import clock, countdown, split
 
 SEP = " · "
@@ -231,3 +231,38 @@ def next_redraw(session: Session, now: float, show_rep_clock: bool) -> float | N
     # Whole seconds are counted from the step's true start, so the boundary is its start plus n.
     boundary = now + (math.floor(elapsed + 1e-9) + 1 - elapsed)
     return boundary if due is None else min(boundary, due)
+
+
+# -- the keys -------------------------------------------------------------------------------
+
+KEY_ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute", "rep_clock")
+"""The session screen's actions whose key is greyed out when it would do nothing."""
+_KINDS = {
+    "mark": ActionKind.MARK,
+    "go_now": ActionKind.GO_NOW,
+    "undo": ActionKind.UNDO,
+    "skip": ActionKind.SKIP,
+    "end": ActionKind.END,
+}
+
+
+def key_live(action: str, session: Session, now: float, can_mute: bool) -> bool:
+    """Whether the session screen's ``action`` does something at ``now``, as the engine's
+    table says (the footer greys out the others); keys not in :data:`KEY_ACTIONS` always do."""
+    if action == "pause":
+        kind = ActionKind.RESUME if session.paused else ActionKind.PAUSE
+    elif action in _KINDS:
+        kind = _KINDS[action]
+    elif action == "mute":
+        return can_mute
+    elif action == "rep_clock":
+        # A time-display preset always shows the rep clock: nothing to toggle.
+        return session.plan.display is Display.EFFORT
+    else:
+        return True
+    if kind is ActionKind.MARK:
+        # Live whenever the phase takes it, so an early press can say when the window opens.
+        return kind in LEGAL[session.phase]
+    if kind is ActionKind.END:
+        return not session.finished
+    return session.check(kind, now) is None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from trackside.tui.screens.shown import shown_only
@@ -23,6 +24,18 @@ GUARD_RULE = (
 def key_label(keys: str) -> str:
     """``space,enter`` as ``Space / Enter``."""
     return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+def bound_keys(screen: Screen[Any]) -> list[tuple[str, str, str]]:
+    """(keys, what it does, binding id) of each of ``screen``'s own bindings, as bound now."""
+    active = screen.active_bindings
+    seen: dict[str, tuple[str, str, str]] = {}
+    for bound in active.values():
+        binding = bound.binding
+        if binding.id and bound.node is screen and binding.id not in seen:
+            keys = ",".join(key for key, other in active.items() if other.binding.id == binding.id)
+            seen[binding.id] = (keys, binding.description, binding.id)
+    return list(seen.values())
 
 
 class HelpScreen(ModalScreen[None]):

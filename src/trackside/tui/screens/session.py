@@ -12,7 +12,6 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,14 +29,14 @@ from trackside.core.events import (
     Phase,
     WindowNotOpen,
 )
-from trackside.core.plan import Display
 from trackside.core.results import implausibly_short
 from trackside.core.runner import Runner
-from trackside.core.session import LEGAL, Session
+from trackside.core.session import Session
 from trackside.core.timefmt import split
 from trackside.tui.screens.confirm import ConfirmScreen
-from trackside.tui.screens.help import HelpScreen
-from trackside.tui.view import distance_label, next_redraw, view
+from trackside.tui.screens.help import HelpScreen, bound_keys
+from trackside.tui.sound import FALLBACKS, AudioControl
+from trackside.tui.view import KEY_ACTIONS, distance_label, key_live, next_redraw, view
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
@@ -54,29 +53,6 @@ STATE_CLASSES = frozenset(
     {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
 )
 """Every state class the screen may carry; the ``.tcss`` styles them."""
-DEGRADED_SOUND = frozenset({"bell", "silent"})
-"""Backends that cannot play the cues themselves: shown in the warning colour."""
-_KINDS = {
-    "mark": ActionKind.MARK,
-    "go_now": ActionKind.GO_NOW,
-    "undo": ActionKind.UNDO,
-    "skip": ActionKind.SKIP,
-    "end": ActionKind.END,
-}
-
-_ACTIONS = ("mark", "go_now", "undo", "pause", "skip", "end", "mute", "rep_clock")
-
-
-class AudioControl(Protocol):
-    """What the screen needs of the cue player: its mute switch and the backend in use."""
-
-    @property
-    def backend(self) -> str: ...
-
-    @property
-    def muted(self) -> bool: ...
-
-    def set_muted(self, muted: bool) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +177,7 @@ class SessionScreen(Screen[None]):
         backend = self.audio.backend
         muted = " (muted)" if self.audio.muted else ""
         label.update(f"sound: {backend}{muted}")
-        label.set_class(backend in DEGRADED_SOUND or self.audio.muted, "degraded")
+        label.set_class(backend in FALLBACKS or self.audio.muted, "degraded")
 
     def on_resize(self) -> None:
         """Drop the least needed lines on small terminals (the clock and headline stay)."""
@@ -341,31 +317,15 @@ class SessionScreen(Screen[None]):
 
     def _refresh_keys(self) -> None:
         # The footer rebuilds itself on a refresh: do it only when a key's state changed.
-        states = tuple(self.check_action(action, ()) for action in _ACTIONS)
+        states = tuple(self.check_action(action, ()) for action in KEY_ACTIONS)
         if states != self._key_states:
             self._key_states = states
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out keys the engine's table refuses now (None greys, True allows)."""
-        session = self.runner.session
-        if action == "pause":
-            kind = ActionKind.RESUME if session.paused else ActionKind.PAUSE
-        elif action in _KINDS:
-            kind = _KINDS[action]
-        elif action == "mute":
-            return True if self.audio is not None else None
-        elif action == "rep_clock":
-            # A time-display preset always shows the rep clock: nothing to toggle.
-            return True if session.plan.display is Display.EFFORT else None
-        else:
-            return True
-        if kind is ActionKind.MARK:
-            # Allowed whenever the phase takes it, so an early press can say when it opens.
-            return True if kind in LEGAL[session.phase] else None
-        if kind is ActionKind.END:
-            return True if not session.finished else None
-        return True if self.runner.check(kind) is None else None
+        live = key_live(action, self.runner.session, self.runner.now(), self.audio is not None)
+        return True if live else None
 
     # -- the keys -----------------------------------------------------------------------
 
@@ -425,14 +385,4 @@ class SessionScreen(Screen[None]):
     @_when_shown
     def action_help(self) -> None:
         """Show the keys as they are bound now."""
-        seen: dict[str, tuple[str, str, str]] = {}
-        for active in self.active_bindings.values():
-            binding = active.binding
-            if binding.id and active.node is self and binding.id not in seen:
-                keys = ",".join(
-                    key
-                    for key, other in self.active_bindings.items()
-                    if other.binding.id == binding.id
-                )
-                seen[binding.id] = (keys, binding.description, binding.id)
-        self.app.push_screen(HelpScreen(list(seen.values())))
+        self.app.push_screen(HelpScreen(bound_keys(self)))

@@ -1,0 +1,140 @@
+"""The app's side of the sound: the cue player made once the app runs, the bell and its flash, the
+notice when cues fall back, the sound check and the volume.
+
+The player (a thread and a process) and the audio modules load when the player is made: once the
+first frame is up, or sooner if a session or a sound check needs it. The player reports from its
+own thread; what it says reaches the app as a message (:class:`Rang`, :class:`SoundChanged`,
+:class:`SoundChecked`), and the app's handlers call :class:`AppSound` back on the event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeAlias
+
+from textual.app import App
+from textual.message import Message
+
+from trackside.core.runner import EventListener
+
+if TYPE_CHECKING:
+    from trackside.audio.players import BackendListener, CuePlayer
+
+AudioFactory: TypeAlias = "Callable[[Callable[[], None], BackendListener], CuePlayer]"
+"""Makes the cue player, given the bell to ring and where to report the backend in use."""
+VOLUMES = (1.0, 0.75, 0.5, 0.25)
+"""The volumes the command palette offers."""
+FLASH_S = 0.3
+"""How long the screen flashes when a cue falls back to the terminal bell."""
+FALLBACKS = frozenset({"bell", "silent"})
+"""The backends cues fall back to when no player reaches a sound device (the session screen
+shows them in the warning colour)."""
+
+
+class AudioControl(Protocol):
+    """What the session screen needs of the cue player: its mute switch and the backend."""
+
+    @property
+    def backend(self) -> str: ...
+
+    @property
+    def muted(self) -> bool: ...
+
+    def set_muted(self, muted: bool) -> None: ...
+
+
+@dataclass
+class SoundChanged(Message):
+    """The audio thread switched backend (posted from that thread)."""
+
+    backend: str
+    reason: str | None
+
+
+class Rang(Message):
+    """A cue fell back to the bell: ring it and flash the screen (posted from the audio thread)."""
+
+
+@dataclass
+class SoundChecked(Message):
+    """A sound check finished: the backend that played it, or why it did not play."""
+
+    result: str
+
+
+class AppSound:
+    """The app's cue player, made once by ``factory`` (None: tests pass ``audio``, a recording
+    player, instead); its cue listener joins ``listeners``, the app's."""
+
+    def __init__(
+        self,
+        app: App[int],
+        factory: AudioFactory | None,
+        audio: AudioControl | None,
+        listeners: list[EventListener],
+    ) -> None:
+        self.app = app
+        self.factory = factory
+        self.audio = audio
+        """What the session screen shows and mutes: the player, once made."""
+        self.player: CuePlayer | None = None
+        self.listeners = listeners
+
+    def start(self) -> None:
+        """Make the real cue player, once."""
+        if self.factory is None or self.player is not None:
+            return
+        from trackside.audio.cues import CueListener
+
+        self.player = self.factory(self._rang_from_thread, self._changed_from_thread)
+        self.audio = self.player
+        # The player judges lateness on the monotonic clock, whatever the runner's clock.
+        self.listeners.append(CueListener(self.player, time.monotonic))
+
+    def _rang_from_thread(self) -> None:
+        self.app.post_message(Rang())
+
+    def _changed_from_thread(self, backend: str, reason: str | None) -> None:
+        self.app.post_message(SoundChanged(backend, reason))
+
+    def ring(self) -> None:
+        """Ring the terminal's bell and flash the screen (a cue fell back to the bell)."""
+        self.app.bell()
+        screen = self.app.screen
+        screen.add_class("flash")
+        self.app.set_timer(FLASH_S, lambda: screen.remove_class("flash"))
+
+    def announce(self, message: SoundChanged, chosen: str) -> None:
+        """Say so when cues fall back to the bell or silence; ``--audio bell`` or ``silent``
+        (``chosen``) is the runner's choice, not a fallback: shown, not announced."""
+        if message.backend in FALLBACKS and message.backend != chosen:
+            why = f" ({message.reason})" if message.reason else ""
+            text = f"No sound device: cues fall back to the {message.backend}{why}"
+            self.app.notify(text, severity="warning", timeout=8)
+
+    def check(self) -> None:
+        """Play a test cue; :class:`SoundChecked` says which backend played it."""
+        self.start()
+        if self.player is None:
+            self.app.notify(
+                "Sound check: no player (sound is off for this run)", severity="warning"
+            )
+            return
+
+        def done(future: Future[str]) -> None:
+            self.app.post_message(SoundChecked(future.result()))
+
+        self.player.sound_check().add_done_callback(done)
+
+    def set_volume(self, volume: float) -> None:
+        """Set the player's volume (0 to 1)."""
+        if self.player is not None:
+            self.player.set_volume(volume)
+
+    def close(self) -> None:
+        """Close the player so no device or child process outlives the app."""
+        if self.player is not None:
+            self.player.close()
