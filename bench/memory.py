@@ -61,8 +61,11 @@ async def run_trackside(step: int) -> dict[str, float]:
     from trackside.core.clock import FakeClock
     from trackside.presets.loader import load_checked
     from trackside.settings import Settings
+    from trackside.tui import textual_fixes
     from trackside.tui.app import TracksideApp
     from trackside.tui.screens.session import SessionScreen
+
+    textual_fixes.apply()  # as `trackside run` does before it builds the app
 
     clock = FakeClock()
     player = RecordingPlayer()

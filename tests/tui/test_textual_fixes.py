@@ -1,15 +1,51 @@
-"""The Textual work-arounds: a widget removed after rendering is not kept by a style cache."""
+"""The Textual work-rounds: each does what it is for, and each test here fails when Textual
+changes what the work-round relies on (then the work-round is mended, or removed if Textual
+fixed the bug)."""
 
 from __future__ import annotations
 
+import argparse
 import gc
+import inspect
 import weakref
+from pathlib import Path
 
+import pytest
+from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.containers import Vertical
 from textual.widgets import Static
 
-import trackside.tui.app  # noqa: F401  (applies the work-arounds, as the app does)
+from trackside.tui import textual_fixes
+from trackside.tui.app import TracksideApp
+from trackside.tui.launch import run_app
+
+# -- the style cache (Textualize/textual#6665) ----------------------------------------------
+
+
+def test_textual_still_caches_the_backgrounds_on_the_method() -> None:
+    """The bug is there: ``get_inner_outer`` is an ``lru_cache`` whose key holds the widget's
+    style cache. When this fails, Textual fixed it: remove the work-round."""
+    original = textual_fixes.TEXTUAL_INNER_OUTER
+    assert hasattr(original, "cache_info"), "Textual fixed #6665: remove the work-round"
+    assert list(inspect.signature(original).parameters) == [
+        "cls",
+        "base_background",
+        "background",
+    ]
+
+
+def test_the_replacement_gives_what_textual_gives() -> None:
+    textual_fixes.apply()
+    assert StylesCache.get_inner_outer is not textual_fixes.TEXTUAL_INNER_OUTER
+    cache = StylesCache()
+    for base, background in [
+        (Color(0, 0, 0), Color(10, 20, 30, 0.5)),
+        (Color(255, 255, 255), Color(0, 64, 192)),
+    ]:
+        ours = cache.get_inner_outer(base, background)
+        assert ours == textual_fixes.TEXTUAL_INNER_OUTER.__wrapped__(cache, base, background)
 
 
 class Churn(App[None]):
@@ -18,6 +54,7 @@ class Churn(App[None]):
 
 
 async def test_a_removed_widget_s_rendered_lines_are_let_go() -> None:
+    textual_fixes.apply()
     app = Churn()
     gone: list[weakref.ref[object]] = []
     async with app.run_test(size=(40, 20)) as pilot:
@@ -34,3 +71,17 @@ async def test_a_removed_widget_s_rendered_lines_are_let_go() -> None:
     # The last round may still be held by what was drawn last; every earlier one is gone
     # (Textual 8.2 alone keeps all 40, up to 1024).
     assert not any(alive[:30])
+
+
+def test_trackside_applies_the_work_rounds_before_it_builds_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name))
+    monkeypatch.setattr(StylesCache, "get_inner_outer", textual_fixes.TEXTUAL_INNER_OUTER)
+    ran: list[object] = []
+    monkeypatch.setattr(TracksideApp, "run", lambda app: ran.append(StylesCache.get_inner_outer))
+    args = argparse.Namespace(preset="21x400m", audio="silent", countdown=None, theme=None)
+    assert run_app(args) == 0
+    (at_launch,) = ran
+    assert at_launch is not textual_fixes.TEXTUAL_INNER_OUTER

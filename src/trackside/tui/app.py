@@ -40,7 +40,6 @@ from trackside.tui.sound import (
     SoundChanged,
     SoundChecked,
 )
-from trackside.tui.textual_fixes import apply as apply_textual_fixes
 from trackside.tui.themes import DARK, LIGHT, THEMES
 
 if TYPE_CHECKING:
@@ -49,8 +48,6 @@ if TYPE_CHECKING:
     from trackside.tui.screens.picker import PickerScreen
     from trackside.tui.screens.session import SessionScreen
     from trackside.tui.screens.summary import SummaryScreen
-
-apply_textual_fixes()  # Textual 8.2 keeps every rendered widget's lines (see textual_fixes)
 
 LogFactory = Callable[[NewLog], ActionLog | None]
 """Makes the action log of a new session (the history store), or None to keep no log."""

@@ -21,6 +21,7 @@ from trackside.history.service import history_at_start
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
 from trackside.settings import Settings, SettingsError, load_settings
+from trackside.tui import textual_fixes
 from trackside.tui.app import TracksideApp
 from trackside.tui.sound import AudioFactory
 
@@ -121,6 +122,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"trackside: {history}", file=sys.stderr)
         return EXIT_USAGE
     ref: str | None = getattr(args, "preset", None)
+    textual_fixes.apply()
     app = TracksideApp(
         clock=clock,
         library=library,

@@ -18,6 +18,10 @@ from textual.color import Color
 from textual.style import Style
 
 
+TEXTUAL_INNER_OUTER = StylesCache.get_inner_outer
+"""Textual's own, kept to tell whether the bug is still there (and for the tests)."""
+
+
 @lru_cache(1024)
 def _inner_outer(base_background: Color, background: Color) -> tuple[Style, Style]:
     return Style(background=base_background + background), Style(background=base_background)
@@ -32,5 +36,5 @@ def _get_inner_outer(
 
 def apply() -> None:
     """Apply every work-around whose bug this Textual has."""
-    if hasattr(StylesCache.get_inner_outer, "cache_info"):  # still an lru_cache on a method
+    if hasattr(TEXTUAL_INNER_OUTER, "cache_info"):  # still an lru_cache on a method
         StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign,assignment]
