@@ -6,17 +6,22 @@ that runs the app with ``App.run_test()`` and the Pilot at 100 x 30 and prints i
 21 reps of 72 s marked with Space, and 20 recoveries of 2:40 advanced a few seconds at a time
 (the screen ticks and redraws at each step; on the track it does so every second) then ended
 with Space. Growth is the
-current RSS (``VmRSS``) at the start of rep 21 minus at the start of rep 2.
+current RSS (``VmRSS``) at the start of rep 21 minus at the start of rep 2. The same run times
+every full garbage collection (generation 2, through ``gc.callbacks``): one that comes during a
+redraw delays it by that much.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.common import PYTHON, REPO, Figure, bytecode_env, median
@@ -77,6 +82,18 @@ async def run_trackside(step: int) -> dict[str, float]:
         audio=player,
     )
     rss: dict[int, float] = {}
+    full_ms: list[float] = []
+    started: list[float] = []
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            full_ms.append((time.perf_counter() - started[0]) * 1e3)
+
+    gc.callbacks.append(timed)
     async with app.run_test(size=(100, 30)) as pilot:
 
         async def advance(seconds: int) -> None:
@@ -97,7 +114,14 @@ async def run_trackside(step: int) -> dict[str, float]:
                 await pilot.press("space")
         await pilot.pause()
         finished = app.runner is not None and app.runner.session.finished
-    return {"peak": peak_mb(), "growth": rss[21] - rss[2], "finished": float(finished)}
+    gc.callbacks.remove(timed)
+    return {
+        "peak": peak_mb(),
+        "growth": rss[21] - rss[2],
+        "finished": float(finished),
+        "full_gc_ms": statistics.median(full_ms) if full_ms else float("nan"),
+        "full_gcs": float(len(full_ms)),
+    }
 
 
 def child(which: str, step: int) -> None:
@@ -134,6 +158,8 @@ def measure(quick: bool = False) -> list[Figure]:
     peak = median([r["peak"] for r in ours])
     baseline = median([r["peak"] for r in base])
     growth = median([r["growth"] for r in ours])
+    collection = median([r["full_gc_ms"] for r in ours])
+    collections = median([r["full_gcs"] for r in ours])
     whole = all(r["finished"] for r in ours)
     return [
         Figure(
@@ -153,6 +179,13 @@ def measure(quick: bool = False) -> list[Figure]:
             "MB",
             budget=f"< {GROWTH_BUDGET_MB:g} MB",
             passed=growth < GROWTH_BUDGET_MB,
+        ),
+        Figure(
+            "memory: a full garbage collection, median",
+            collection,
+            "ms",
+            budget="-",
+            note=f"{collections:.0f} full collections in the session (one after each mark)",
         ),
     ]
 
