@@ -116,6 +116,20 @@ async def test_a_theme_chosen_in_the_app_is_remembered(tmp_path: Path) -> None:
     assert load_settings(path).theme == "trackside-light"
 
 
+async def test_the_app_starts_on_the_settings_theme_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    settings = Settings(theme="trackside-light")
+    rigged = rig(shipped("21x400m"), settings=settings, config_path=path)
+    async with rigged.app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert rigged.app.theme == "trackside-light"
+        assert {"-theme-trackside-light", "-light-mode"} <= set(rigged.app.classes)
+        # The first frame in the light colours: black on white.
+        assert rigged.app.screen.styles.background.hex == "#FFFFFF"
+        await rigged.app.workers.wait_for_complete()
+    assert not path.exists(), "starting on a theme is not a change to write"
+
+
 async def test_the_palette_offers_our_two_themes(tmp_path: Path) -> None:
     rigged = rig(shipped("21x400m"))
     async with rigged.app.run_test(size=(100, 30)):

@@ -11,15 +11,18 @@ import weakref
 from pathlib import Path
 
 import pytest
+from app_helpers import rig, shipped
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from trackside.settings import Settings
 from trackside.tui import textual_fixes
 from trackside.tui.app import TracksideApp
 from trackside.tui.launch import run_app
+from trackside.tui.screens.palette import Palette
 
 # -- the style cache (Textualize/textual#6665) ----------------------------------------------
 
@@ -85,3 +88,94 @@ def test_trackside_applies_the_work_rounds_before_it_builds_the_app(
     assert run_app(args) == 0
     (at_launch,) = ran
     assert at_launch is not textual_fixes.TEXTUAL_INNER_OUTER
+
+
+# -- the session screen's timer and the palette's search (public Textual, relied on) --------
+
+
+async def run_with_a_broken_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into the 3-2-1, then the screen's timer fires a tick that raises."""
+    rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=3))
+    async with rigged.app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        screen = rigged.screen
+
+        def broken() -> None:
+            raise RuntimeError("a bug in tick")
+
+        monkeypatch.setattr(screen, "tick", broken)
+        rigged.clock.advance(1)
+        screen._schedule()  # the next second is due now: the loop's timer fires at once
+        for _ in range(20):
+            await pilot.pause(0.01)
+
+
+async def test_an_error_in_a_timed_tick_ends_the_app_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(RuntimeError, match="a bug in tick"):
+        await run_with_a_broken_tick(monkeypatch)
+
+
+async def test_closing_the_palette_cancels_its_search() -> None:
+    """The palette's search is a worker of the palette (what ``workers.cancel_node`` stops)."""
+    rigged = rig(shipped("21x400m"))
+    async with rigged.app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        palette = rigged.app.screen
+        assert isinstance(palette, Palette)
+        search = palette._gather_commands("sun")
+        assert search.node is palette
+        palette.on_screen_suspend()
+        await pilot.pause()
+        assert search.is_cancelled
+
+
+# -- the collector's timing -----------------------------------------------------------------
+
+
+async def test_a_mark_s_collection_still_finds_textual_s_cycles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The collection after each mark pays while Textual leaves each step change in reference
+    cycles; when this fails, it no longer does: remove the collection."""
+    found: list[int] = []
+    collect = gc.collect
+
+    def counted(generation: int = 2) -> int:
+        unreachable = collect(generation)
+        found.append(unreachable)
+        return unreachable
+
+    rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0))
+    async with rigged.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space")
+        monkeypatch.setattr(gc, "collect", counted)
+        for _rep in range(3):
+            await rigged.advance(pilot, 70)
+            await pilot.press("space")  # the rep ends: a collection after the recovery's frame
+            await pilot.pause()
+            await rigged.advance(pilot, 155)
+            await pilot.press("space")
+            await pilot.pause()
+    assert len(found) == 3, "one collection a mark"
+    assert min(found) > 1000, found
+
+
+async def test_what_is_loaded_at_the_first_frame_is_frozen() -> None:
+    """The freeze pays while nearly everything Textual and the app hold is loaded by the first
+    frame; when this fails, most of it comes later and a full collection walks it anyway."""
+    before = gc.get_freeze_count()
+    rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0))
+    async with rigged.app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        frozen = gc.get_freeze_count() - before
+        await pilot.press("space")
+        await rigged.advance(pilot, 70)
+        await pilot.press("space")
+        await pilot.pause()
+        gc.collect()
+        tracked = len(gc.get_objects())
+    assert frozen > 10_000
+    assert tracked < frozen / 2, (tracked, frozen)

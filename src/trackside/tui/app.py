@@ -10,7 +10,6 @@ themes (:mod:`~trackside.tui.themes`), and the Textual work-rounds
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +39,7 @@ from trackside.tui.sound import (
     SoundChanged,
     SoundChecked,
 )
+from trackside.tui.textual_fixes import freeze_what_is_loaded
 from trackside.tui.themes import DARK, LIGHT, THEMES
 
 if TYPE_CHECKING:
@@ -103,18 +103,7 @@ class TracksideApp(App[int]):
         """The runner of the session on screen, once one has started."""
         for theme in THEMES.values():
             self.register_theme(theme)
-        self._first_theme(self.settings.theme)
-
-    def _first_theme(self, name: str) -> None:
-        """Start on theme ``name`` as if it were Textual's default: setting ``theme`` before the
-        app runs parses the whole stylesheet a second time (a tenth of the start-up)."""
-        self.set_reactive(TracksideApp.theme, name)
-        dark = self.current_theme.dark
-        themed = {c: False for c in self.classes if c.startswith("-theme-")}
-        themed |= {f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}
-        self.update_classes(themed, update=False)
-        self._refresh_truecolor_filter(self.ansi_theme)
-        self.stylesheet.set_variables(self.get_css_variables())  # made for the default theme
+        self.theme = self.settings.theme
 
     def on_mount(self) -> None:
         """Apply the key remaps, remember theme changes, open the first screen."""
@@ -139,7 +128,7 @@ class TracksideApp(App[int]):
         self._session_screen()
         # What is loaded by now lives as long as the app: out of the collector's sight, a full
         # collection no longer walks all of Textual, so none stalls a second's redraw.
-        gc.freeze()
+        freeze_what_is_loaded()
 
     @staticmethod
     def _session_screen() -> type[SessionScreen]:

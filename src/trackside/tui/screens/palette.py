@@ -35,5 +35,6 @@ class Palette(CommandPalette):
             event.stop()
 
     def on_screen_suspend(self) -> None:
-        """Closed (or covered) by anything, Textual's own keys or not: stop searching."""
-        self._cancel_gather_commands()
+        """Closed (or covered) by anything, Textual's own keys or not: stop searching (the
+        search is the palette's only worker)."""
+        self.workers.cancel_node(self)

@@ -8,7 +8,6 @@ second of the step's own clock and the engine's next due event, so nothing ticks
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -36,6 +35,7 @@ from trackside.core.timefmt import split
 from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
 from trackside.tui.sound import FALLBACKS, AudioControl
+from trackside.tui.textual_fixes import collect_after_refresh
 from trackside.tui.view import KEY_ACTIONS, distance_label, key_live, next_redraw, view
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.footer import KeysFooter
@@ -196,17 +196,16 @@ class SessionScreen(Screen[None]):
         when = next_redraw(self.runner.session, now, self.show_rep_clock)
         if when is not None and not self._finished:
             delay = max(0.0, when - now) + TIMER_SLACK_S
-            # The event loop's own timer calls tick directly. Textual's set_timer goes through a
-            # new task and call_next (two hops, a signature inspected twice): about a
-            # millisecond later and a tenth of the CPU this screen uses each second.
+            # The event loop's own timer hands tick to the screen's queue (one hop); Textual's
+            # set_timer goes through a new task and call_next (two hops, a signature inspected
+            # twice): about a millisecond later and a tenth of the CPU this screen uses.
             self._wake = asyncio.get_running_loop().call_later(delay, self._woken)
 
     def _woken(self) -> None:
         self._wake = None
-        try:
-            self.tick()
-        except Exception as error:  # as Textual's timers do: the app shows it and exits
-            self.app._handle_exception(error)
+        # Through the screen's own queue, at once: an error in a tick is Textual's to show and
+        # end the app with, as in any handler.
+        self.call_later(self.tick)
 
     def _cancel_wake(self) -> None:
         if self._wake is not None:
@@ -246,12 +245,10 @@ class SessionScreen(Screen[None]):
                 self.notice = None
             elif event.kind is EventKind.REP_MARKED:
                 self._guard(event)
-                # Textual leaves each step change's restyle and redraw in reference cycles
-                # (~20,000 objects a rep) that a full collection only finds every few reps; one
-                # here, just after the recovery's first frame, keeps a 90-minute session flat.
-                # It takes tens of ms, the next redraw is a second away, and cues are already
-                # with the player.
-                self.call_after_refresh(gc.collect)
+                # Textual leaves each step change in reference cycles: one collection just
+                # after the recovery's first frame keeps a 90-minute session flat (see
+                # textual_fixes).
+                collect_after_refresh(self)
         self.refresh_view()
         self._refresh_keys()
         self._schedule()
