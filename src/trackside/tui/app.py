@@ -54,7 +54,16 @@ LogFactory = Callable[[NewLog], ActionLog | None]
 
 
 class TracksideApp(App[int]):
-    """The interval timer: pick a preset, get ready, run it, read the summary."""
+    """The interval timer: pick a preset, get ready, run it, read the summary.
+
+    It opens on ``history.resume`` (a session restored by the history), else on Ready for
+    ``preset`` (library id ``preset_id``: sessions of one preset are compared by it), else on
+    the picker. ``config_path``: where changed settings go (None: nowhere). ``listeners`` hear
+    every event of every session; ``log_factory`` gives each new session its log (default: the
+    history's store). ``audio_factory`` makes the cue player once the app runs; tests pass
+    ``audio`` (a recording player) instead. ``history``: what the history starts with
+    (:func:`~trackside.history.service.history_at_start`); None: no history at all.
+    """
 
     CSS_PATH = "trackside.tcss"
     TITLE = "trackside"
@@ -74,14 +83,7 @@ class TracksideApp(App[int]):
         audio_factory: AudioFactory | None = None,
         history: HistoryAtStart | None = None,
     ) -> None:
-        """Build the app: on ``history.resume`` (a session restored by the history), else on
-        Ready for ``preset`` (library id ``preset_id``: sessions are compared by it), else on
-        the picker. ``config_path``: where changed settings go (None: nowhere). ``listeners``
-        hear every event of every session; ``log_factory`` gives each new session its log
-        (default: the history's store). ``audio_factory`` makes the cue player once the app
-        runs; tests pass ``audio`` (a recording player) instead. ``history``: what the history
-        starts with (:func:`~trackside.history.service.history_at_start`); None: no history.
-        """
+        """Build the app (see the class's docstring for what each argument is)."""
         super().__init__()
         self.clock = clock
         self.library = list(library)
