@@ -8,13 +8,16 @@ relies on. Textual is pinned to 8.2.x, so a new Textual is a deliberate bump tha
   on a method (Textual 8.2, Textualize/textual#6665); its key holds ``self``, so the style cache
   of every widget that ever rendered, with its rendered lines, stays alive until 1024 others
   push it out. The session screen's footer makes new key widgets a few times a rep. ``bench/run
-  --only memory``: RSS growth rep 2 -> 21 is 0.3 MB with it, 1.9 MB without (+7 MB by rep 60).
+  --only memory``, two passes: RSS growth rep 2 -> 21 is 0.3 MB with it, 1.9 and 2.0 MB
+  without (+7 MB by rep 60).
 - :func:`freeze_what_is_loaded` and :func:`collect_after_refresh` (``gc``): Textual leaves each
-  step change's restyle and redraw in reference cycles (about 20,000 objects a rep) that the
+  step change's restyle and redraw in reference cycles (thousands of objects a mark) that the
   collector's own full collections find only every few reps, and a full collection walks all of
-  Textual. ``bench/run --only memory``: growth rep 2 -> 21 is 0.3 MB with a collection after
-  each mark, 2.0 MB without; a full collection takes 24 ms (median) with what is loaded frozen,
-  79 ms without, and one that comes during a redraw delays that second's frame by as much.
+  Textual. ``bench/run --only memory``, two passes: growth rep 2 -> 21 is 0.3 and 0.2 MB with a
+  collection after each mark, 1.6 and 1.7 MB without; a full collection takes 8 and 12 ms
+  (median) with what is loaded frozen, 41 and 47 ms without, and one that comes during a redraw
+  delays that second's frame by as much (``--only display``, p99: 65 and 65 ms with the freeze,
+  134 and 78 ms without, on a busy machine).
 
 Removed, their benefit within the noise (``bench/run``, two passes each, with and without):
 
