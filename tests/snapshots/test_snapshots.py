@@ -6,17 +6,18 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from textual.pilot import Pilot
 
 from trackside.core.clock import FakeClock
+from trackside.core.events import ActionKind
+from trackside.core.runner import Runner
+from trackside.core.session import Session
+from trackside.history.service import HistoryAtStart
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, load_library
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
-from trackside.tui.screens.session import SessionScreen
 
 BUILTIN = Path(__file__).resolve().parents[2] / "presets"
 SnapCompare = Callable[..., bool]
@@ -37,27 +38,27 @@ def entries() -> list[PresetEntry]:
     return [*chosen, broken]
 
 
-def session_app() -> tuple[TracksideApp, FakeClock]:
-    clock = FakeClock()
+def shipped_21x400m() -> CheckedPreset:
     preset = next(entry.preset for entry in entries() if entry.id == "21x400m")
-    app = TracksideApp(clock=clock, preset=preset, settings=Settings(countdown_s=0))
-    return app, clock
+    assert preset is not None
+    return preset
 
 
-def driving(clock: FakeClock, steps: Steps) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """A run_before that presses keys and moves the fake clock: ("space", 0), ("wait", 70)."""
-
-    async def run(pilot: Pilot[Any]) -> None:
-        for key, seconds in steps:
-            if key == "wait":
-                clock.advance(seconds)
-                if isinstance(pilot.app.screen, SessionScreen):
-                    pilot.app.screen.tick()
-            else:
-                await pilot.press(key)
-            await pilot.pause()
-
-    return run
+def session_at(steps: Steps) -> TracksideApp:
+    """The app opened on the 21 x 400m session those keys make (Space starts it, then marks; g
+    starts a rep early), the session built by the engine on the fake clock, not walked rep by
+    rep through the app: the screen shows what it holds, as it does for a resumed session."""
+    clock = FakeClock()
+    session = Session(shipped_21x400m().plan, 0)
+    for key, seconds in steps:
+        clock.advance(seconds)
+        if key != "wait":
+            kind = ActionKind.GO_NOW if key == "g" else ActionKind.MARK
+            session = session.apply(kind if session.actions else ActionKind.START, clock.now())
+            session = session.session
+    runner = Runner(session, clock)
+    start = HistoryAtStart(resume=runner)
+    return TracksideApp(clock=clock, settings=Settings(countdown_s=0), history=start)
 
 
 def reps(count: int) -> Steps:
@@ -74,28 +75,24 @@ def test_picker(snap_compare: SnapCompare) -> None:
 
 
 def test_rep(snap_compare: SnapCompare) -> None:
-    app, clock = session_app()
-    steps = [("space", 0), *reps(6), ("wait", 30)]
-    assert snap_compare(app, terminal_size=(80, 24), run_before=driving(clock, steps))
+    app = session_at([("space", 0), *reps(6), ("wait", 30)])
+    assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_recovery_with_the_window_open(snap_compare: SnapCompare) -> None:
-    app, clock = session_app()
-    steps = [("space", 0), *reps(6), ("wait", 71), ("space", 0), ("wait", 163)]
-    assert snap_compare(app, terminal_size=(80, 24), run_before=driving(clock, steps))
+    app = session_at([("space", 0), *reps(6), ("wait", 71), ("space", 0), ("wait", 163)])
+    assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_final_rep(snap_compare: SnapCompare) -> None:
-    app, clock = session_app()
-    steps = [("space", 0), *reps(20), ("wait", 20)]
-    assert snap_compare(app, terminal_size=(80, 24), run_before=driving(clock, steps))
+    app = session_at([("space", 0), *reps(20), ("wait", 20)])
+    assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_summary(snap_compare: SnapCompare) -> None:
-    app, clock = session_app()
     steps: Steps = [("space", 0)]
     for rep in range(1, 21):
         steps += [("wait", 68 + rep % 5), ("space", 0), ("wait", 150 if rep != 9 else 90)]
         steps.append(("g", 0) if rep == 9 else ("space", 0))
     steps += [("wait", 64), ("space", 0)]
-    assert snap_compare(app, terminal_size=(100, 30), run_before=driving(clock, steps))
+    assert snap_compare(session_at(steps), terminal_size=(100, 30))
