@@ -191,7 +191,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CommandError(["trackside: no sessions recorded yet"])
         with _no_collections():
             if args.output is None:
-                _write_export(store, ids, args.format, sys.stdout)
+                _write_export(store, ids, args.format, _stdout_for(args.format))
             else:
                 _export_to_file(store, ids, args.format, args.output)
     except HistoryError as error:
@@ -199,6 +199,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         _close(store, said)
     return EXIT_OK
+
+
+def _stdout_for(fmt: str) -> TextIO:
+    """Standard output for an export: JSON with every control and bidi character escaped as
+    JSON (the same values, valid JSON); CSV made visible on the way out like any output."""
+    if fmt != "json":
+        return sys.stdout
+    from trackside.cli.terminal import safe
+    from trackside.core.safe import json_visible
+
+    return safe(sys.stdout, json_visible)
 
 
 def _export_ids(store: HistoryStore, args: argparse.Namespace) -> list[int]:

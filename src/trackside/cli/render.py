@@ -1,4 +1,9 @@
-"""Text and JSON renderings of presets for the command line (pure: data in, strings out)."""
+"""Text and JSON renderings of presets for the command line (pure: data in, strings out).
+
+Text from a preset or a path is made visible (:func:`~trackside.core.safe.visible`) before a
+column's width is measured, so an escape shown as ``\\x1b`` keeps the table aligned; the JSON
+keeps the exact text.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.safe import visible
 from trackside.core.timefmt import clock
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
@@ -24,34 +30,35 @@ def library_table(entries: Sequence[PresetEntry]) -> list[str]:
     """``ID NAME REPS SOURCE`` rows; a broken preset says so and lists its problems under it."""
     rows = [("ID", "NAME", "REPS", "SOURCE")]
     for entry in entries:
+        ident = visible(entry.id)
         if entry.preset is None:
-            rows.append((entry.id, "BROKEN: see below", "-", entry.source))
+            rows.append((ident, "BROKEN: see below", "-", entry.source))
         else:
-            rows.append((entry.id, entry.name, str(entry.preset.total_reps), entry.source))
+            rows.append((ident, visible(entry.name), str(entry.preset.total_reps), entry.source))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = []
     problems: list[tuple[str, ...]] = [(), *(entry.errors for entry in entries)]
     for (ident, name, reps, source), errors in zip(rows, problems, strict=True):
         lines.append(f"{ident:<{widths[0]}}  {name:<{widths[1]}}  {reps:>{widths[2]}}  {source}")
-        lines.extend(f"    {problem}" for problem in errors)
+        lines.extend(f"    {visible(problem)}" for problem in errors)
     return lines
 
 
 def plan_text(preset: CheckedPreset, plan: Plan) -> list[str]:
     """The preset's header, every step of the expanded plan, and the totals."""
-    lines = [preset.name]
+    lines = [visible(preset.name)]
     if preset.description:
-        lines.append(preset.description)
+        lines.append(visible(preset.description, newlines=True))
     about = [
         f"designed for {preset.designed_for}" if preset.designed_for else "",
         preset.periodization or "",
         f"exertion {preset.exertion}/10" if preset.exertion is not None else "",
         f"reps show the {plan.display.value}",
     ]
-    lines += ["; ".join(part for part in about if part), ""]
+    lines += [visible("; ".join(part for part in about if part)), ""]
     rows = [("#", "STEP", "DISTANCE", "LENGTH", "WHAT")]
     rows += [
-        (str(i), step_label(s), s.distance_text or "-", step_length(s), step_what(s))
+        (str(i), step_label(s), visible(s.distance_text or "-"), step_length(s), step_what(s))
         for i, s in enumerate(plan.steps, start=1)
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -32,6 +32,18 @@ def visible(text: str, *, newlines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def json_visible(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with every control and
+    bidi character written as a JSON escape (``\\u202e``): the same values once parsed, and
+    nothing a terminal acts on. Line breaks are kept: JSON escapes those inside strings itself,
+    so a raw one only stands between values (``indent=2``)."""
+    return _UNSAFE_BUT_NEWLINE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def is_visible(text: str, *, newlines: bool = False) -> bool:
     """True if ``text`` has nothing :func:`visible` would escape."""
     pattern = _UNSAFE_BUT_NEWLINE if newlines else _UNSAFE

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import textwrap
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
@@ -185,7 +184,9 @@ def write_json(details: Iterable[Detail], out: TextIO) -> None:
     first = True
     for detail in details:
         text = json.dumps(session_values(detail), ensure_ascii=False, indent=2)
-        out.write(("\n" if first else ",\n") + textwrap.indent(text, "    "))
+        # Indented at line feeds only: textwrap.indent (str.splitlines) also breaks lines at
+        # NEL, U+2028 and the like, which a name or a note may hold, and put spaces in them.
+        out.write(("\n" if first else ",\n") + "    " + text.replace("\n", "\n    "))
         first = False
     out.write("]\n}\n" if first else "\n  ]\n}\n")
 

@@ -1,4 +1,8 @@
-"""The history as text for the command line (pure: views in, lines out)."""
+"""The history as text for the command line (pure: views in, lines out).
+
+What the runner or a preset wrote (a preset's name, a note) is made visible
+(:func:`~trackside.core.safe.visible`): a history row is text from elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from trackside.core.results import chart
+from trackside.core.safe import visible
 from trackside.core.stats import CriticalSpeed, Effort, WorkoutStats, slope_per_session
 from trackside.core.timefmt import clock, split
 from trackside.history.progress import CS_DAYS, BestSoFar, Progress
@@ -89,10 +94,17 @@ def _when(wall: float) -> str:
 _NO_LINE = (0, 0, None)
 
 
+@lru_cache(maxsize=4096)
+def shown_name(name: str) -> str:
+    """A preset's name made visible, remembered: ten thousand sessions are a few presets."""
+    return visible(name)
+
+
 def listing(lines: Sequence[Overview]) -> list[str]:
     """``trackside history``: one row per session, oldest first."""
     rows = [("ID", "DATE", "PRESET", "REPS", "AVERAGE", "STATUS", "FELT")]
     when, average, statuses = _when, _average, _STATUS  # a loop of ten thousand: names at hand
+    name = shown_name
     for line in lines:
         figures, rating = line.figures, line.rating
         done, planned, mean = _NO_LINE if figures is None else figures.line
@@ -100,7 +112,7 @@ def listing(lines: Sequence[Overview]) -> list[str]:
             (
                 str(line.id),
                 when(line.started_wall),
-                line.preset_name,
+                name(line.preset_name),
                 f"{done}/{planned}",
                 average(mean),
                 "unreadable" if line.problem is not None else statuses[line.status],
@@ -114,7 +126,7 @@ def detail(view: Detail) -> list[str]:
     """``trackside history SESSION``: the session like its summary."""
     line = view.overview
     out = [
-        f"{line.preset_name}: session {line.id}, "
+        f"{shown_name(line.preset_name)}: session {line.id}, "
         f"{local_time(line.started_wall, '%a %Y-%m-%d %H:%M')}, {status_text(line)}",
         _figures(line),
     ]
@@ -193,7 +205,7 @@ def _felt(line: Overview) -> str:
         prescribed = f" (prescribed {line.exertion}/10)" if line.exertion is not None else ""
         parts.append(f"felt {line.rating}/10{prescribed}")
     if line.note:
-        parts.append(f"note: {line.note}")
+        parts.append(f"note: {visible(line.note, newlines=True)}")
     return "; ".join(parts)
 
 

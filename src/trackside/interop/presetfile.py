@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trackside.core.plan import Step, StepKind
+from trackside.core.safe import is_visible
 from trackside.core.timefmt import clock
 from trackside.interop import InteropError
 from trackside.interop.words import clean, distance_text, length_words, whole_seconds
@@ -235,12 +236,13 @@ def _table(fields: list[tuple[str, str | None]]) -> str:
 
 
 def _text(value: str | None) -> str:
-    """A TOML basic string: quotes and backslashes escaped, any control character as \\uXXXX."""
+    """A TOML basic string: quotes and backslashes escaped, any control or bidi character as
+    \\uXXXX (the same text once read, and a file safe to print)."""
     out = ['"']
     for char in value or "":
         if char in '"\\':
             out.append("\\" + char)
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
+        elif not is_visible(char):
             out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trackside.core.plan import Plan, Step, StepKind
+from trackside.core.safe import visible
 from trackside.core.timefmt import clock
 
 REP_PACE_S_PER_KM = (180.0, 300.0)
@@ -109,10 +110,11 @@ def step_label(step: Step) -> str:
 
 
 def step_what(step: Step) -> str:
-    """The words of a step: the effort of a rep (``ALL OUT`` flagged), the activity otherwise."""
+    """The words of a step: the effort of a rep (``ALL OUT`` flagged), the activity otherwise,
+    made safe to show (a control or bidi character as its escape, ``\\x1b``)."""
     words = [step.effort or ""] if step.is_rep else [step.activity or ""]
     if step.all_out:
         words.append("(all out)")
     if step.note:
         words.append(f"- {step.note}")
-    return " ".join(word for word in words if word)
+    return visible(" ".join(word for word in words if word))

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from trackside.core.clock import Clock
 from trackside.core.events import ActionKind
 from trackside.core.runner import ActionLog, EventListener, Runner
+from trackside.core.safe import visible
 from trackside.core.session import Session
 from trackside.history.service import HistoryAtStart, NewLog, store_logs
 from trackside.presets.checked import CheckedPreset
@@ -240,7 +242,8 @@ class TracksideApp(App[int]):
     @on(ProblemMet)
     def _history_problem(self, message: ProblemMet) -> None:
         if self.history.first_time(message.problem):
-            self.notify(str(message.problem), title="History", severity="warning", timeout=10)
+            text = str(message.problem)
+            self.notify(text, title="History", severity="warning", timeout=10, markup=False)
 
     @on(UnfinishedFound)
     def _unfinished_found(self, message: UnfinishedFound) -> None:
@@ -250,7 +253,7 @@ class TracksideApp(App[int]):
 
     @on(HistoryNews)
     def _history_news(self, message: HistoryNews) -> None:
-        self.notify(message.text, title="History")
+        self.notify(message.text, title="History", markup=False)
 
     def action_history(self) -> None:
         """Open the history screen (over whatever is shown; Escape comes back)."""
@@ -283,7 +286,7 @@ class TracksideApp(App[int]):
 
     @on(SoundChecked)
     def _sound_checked(self, message: SoundChecked) -> None:
-        self.notify(f"Sound check: {message.result}", title="Sound", timeout=6)
+        self.notify(f"Sound check: {message.result}", title="Sound", timeout=6, markup=False)
 
     def set_volume(self, volume: float) -> None:
         """Set the cue volume (0 to 1) and remember it."""
@@ -316,9 +319,22 @@ class TracksideApp(App[int]):
         try:
             save_settings(settings, path)
         except OSError as error:
-            self.call_from_thread(
-                self.notify, f"cannot save {path}: {error.strerror}", severity="warning"
-            )
+            text = f"cannot save {path}: {error.strerror}"
+            self.call_from_thread(self.notify, text, severity="warning", markup=False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notice, its text made visible first: a notice often carries a path or a
+        name from elsewhere (pass ``markup=False`` for those, so ``[/]`` is shown as is)."""
+        message, title = visible(message, newlines=True), visible(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_command_palette(self) -> None:
         """Open the command palette: Textual's, closed once however many Enters were queued."""

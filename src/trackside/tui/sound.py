@@ -113,7 +113,7 @@ class AppSound:
         if message.backend in FALLBACKS and message.backend != chosen:
             why = f" ({message.reason})" if message.reason else ""
             text = f"No sound device: cues fall back to the {message.backend}{why}"
-            self.app.notify(text, severity="warning", timeout=8)
+            self.app.notify(text, severity="warning", timeout=8, markup=False)
 
     def check(self) -> None:
         """Play a test cue; :class:`SoundChecked` says which backend played it."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from trackside.core.events import ActionKind, EndReason, Phase
 from trackside.core.plan import Display, Step
+from trackside.core.safe import visible
 from trackside.core.session import COUNTDOWN_PIPS, LEGAL, Session
 from trackside.core.timefmt import clock, countdown, split
 
@@ -206,10 +207,11 @@ def view(session: Session, now: float, show_rep_clock: bool) -> View:
     if step is not None and not step.is_rep and step.has_window:
         window = Window(session.elapsed(now), step.min_s, step.max_s)
     strip, last = _strip(session)
+    # The plan's words (its name, efforts, distances as written) come from a preset file.
     return View(
-        headline=headline(session),
-        sub=_sub(session, now, classes),
-        big=_big(session, now, show_rep_clock, "final" in classes),
+        headline=tuple(visible(variant) for variant in headline(session)),
+        sub=visible(_sub(session, now, classes)),
+        big=visible(_big(session, now, show_rep_clock, "final" in classes)),
         classes=frozenset(classes),
         window=window,
         strip=strip,

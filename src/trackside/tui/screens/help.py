@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from trackside.core.safe import visible
 from trackside.tui.screens.shown import shown_only
 
 KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
@@ -22,8 +23,8 @@ GUARD_RULE = (
 
 
 def key_label(keys: str) -> str:
-    """``space,enter`` as ``Space / Enter``."""
-    return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+    """``space,enter`` as ``Space / Enter`` (a key from config.toml made visible)."""
+    return visible(" / ".join(KEY_NAMES.get(key, key) for key in keys.split(",")))
 
 
 def bound_keys(screen: Screen[Any]) -> list[tuple[str, str, str]]:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from trackside.core.safe import visible
 from trackside.core.timefmt import split
 from trackside.history import text
 from trackside.history.store import HistoryError, HistoryStore
@@ -34,7 +35,7 @@ def row_cells(line: Overview) -> tuple[str, str, str, str, str, str]:
     reps = f"{line.reps_done}/{line.reps_planned}"
     return (
         local_time(line.started_wall),
-        line.preset_name,
+        text.shown_name(line.preset_name),
         reps,
         average,
         "-" if fade is None else f"{fade:.1f}%",
@@ -127,7 +128,7 @@ class HistoryScreen(Screen[None]):
         count = message.count
         title = f"History: {count:,} session{'s' if count != 1 else ''} · Enter opens one"
         if message.problem is not None:
-            title = f"History: {message.problem}"
+            title = f"History: {visible(message.problem)}"
         elif count == 0:
             title = "History: no sessions recorded yet"
         self.query_one("#history-title", Static).update(title)
@@ -160,7 +161,7 @@ class HistoryScreen(Screen[None]):
         try:
             lines = text.stats_short(progress(self.store))
         except HistoryError as error:
-            lines = [f"Personal bests: {error}"]
+            lines = [f"Personal bests: {visible(str(error))}"]
         self.post_message(Progressed(lines))
 
     @on(Progressed)
@@ -210,7 +211,7 @@ class SessionDetailScreen(Screen[None]):
             lines = text.detail(detail(self.store, self.session_id))
         except HistoryError as error:
             lines = [str(error)]
-        self.post_message(Read("\n".join(lines)))
+        self.post_message(Read(visible("\n".join(lines), newlines=True)))
 
     @on(Read)
     def _read(self, message: Read) -> None:

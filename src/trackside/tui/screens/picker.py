@@ -20,6 +20,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trackside.core.plan import Plan, Step
+from trackside.core.safe import visible
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.presets.outline import (
@@ -68,13 +69,16 @@ def _units(plan: Plan) -> list[str]:
 
 
 def preview(entry: PresetEntry) -> str:
-    """What the picker shows about ``entry``: the preset's facts, or its errors."""
+    """What the picker shows about ``entry``: the preset's facts, or its errors, made visible
+    (a control or bidi character in the file, its name or its path as its escape)."""
     where = f"{entry.source} · {entry.id}"
     if entry.preset is None:
         errors = "\n".join(f"  {line}" for line in entry.errors)
         heading = f"{entry.id}  ({where})"
-        return f"{heading}\n\nThis preset has errors and cannot run:\n{errors}\n\n{entry.path}"
-    return describe(entry.preset, where)
+        shown = f"{heading}\n\nThis preset has errors and cannot run:\n{errors}\n\n{entry.path}"
+    else:
+        shown = describe(entry.preset, where)
+    return visible(shown, newlines=True)
 
 
 def describe(preset: CheckedPreset, where: str = "") -> str:
@@ -121,7 +125,9 @@ class PickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """The list and the preview side by side."""
         options = [
-            Option(Content(entry.name if entry.ok else f"! {entry.id} (broken)"), id=str(i))
+            Option(
+                Content(visible(entry.name if entry.ok else f"! {entry.id} (broken)")), id=str(i)
+            )
             for i, entry in enumerate(self.library)
         ]
         with Horizontal():
@@ -159,7 +165,7 @@ class PickerScreen(Screen[None]):
         entry = self.library[index]
         if entry.preset is None:
             first = entry.errors[0] if entry.errors else "it cannot be read"
-            self.notify(f"{entry.id} cannot run: {first}", severity="error")
+            self.notify(f"{entry.id} cannot run: {first}", severity="error", markup=False)
             return
         self.post_message(self.Chosen(entry))
 

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from trackside.core.safe import visible
 from trackside.presets.checked import CheckedPreset
 
 
@@ -46,8 +47,9 @@ class ReadyScreen(Screen[None]):
         preset = self.preset
         about = [preset.description or "", preset.designed_for or ""]
         with Vertical(id="ready"):
-            yield Static(preset.name, id="ready-name", markup=False)
-            yield Static("\n".join(line for line in about if line), id="ready-about", markup=False)
+            yield Static(visible(preset.name), id="ready-name", markup=False)
+            about_text = visible("\n".join(line for line in about if line), newlines=True)
+            yield Static(about_text, id="ready-about", markup=False)
             with Center():
                 yield Static("Press SPACE to start", id="ready-key", markup=False)
         yield Footer()

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from trackside.core.safe import visible
 from trackside.tui.screens.shown import shown_only
 
 Choice = Literal["resume", "end", "discard"]
@@ -38,7 +39,7 @@ class ResumeScreen(ModalScreen[Choice]):
         """The question, the session and the keys."""
         with VerticalScroll(id="dialog"):
             yield Static("A session was left unfinished", id="question", markup=False)
-            yield Static(self.described, id="unfinished", markup=False)
+            yield Static(visible(self.described), id="unfinished", markup=False)
             yield Static(
                 "r / Enter: resume where it was\n"
                 "e: save it as ended early\n"

@@ -30,6 +30,7 @@ from trackside.core.events import (
 )
 from trackside.core.results import implausibly_short
 from trackside.core.runner import Runner
+from trackside.core.safe import visible
 from trackside.core.session import Session
 from trackside.core.timefmt import split
 from trackside.tui.screens.confirm import ConfirmScreen
@@ -268,7 +269,8 @@ class SessionScreen(Screen[None]):
 
     def _say(self, text: str, sticky: bool = False) -> None:
         until = None if sticky else self.runner.now() + NOTICE_S
-        self.notice = Notice(text, self.runner.session.step_index, until)
+        # A notice may quote the plan (a distance as the preset wrote it).
+        self.notice = Notice(visible(text), self.runner.session.step_index, until)
         if self._notice_timer is not None:
             self._notice_timer.stop()
         if not sticky:

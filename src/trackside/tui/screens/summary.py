@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from trackside.core.events import Phase
 from trackside.core.results import RepStats, Row, rep_stats, rows, splits
+from trackside.core.safe import visible
 from trackside.core.session import Session
 from trackside.core.stats import WorkoutStats, workout_stats
 from trackside.core.timefmt import split
@@ -194,7 +195,8 @@ class SummaryScreen(Screen[None]):
         times = [seconds for _rep, seconds in splits(session.plan, session.records)]
         with Vertical(id="summary-head"):
             yield Static("Summary", id="summary-title")
-            yield Static(f"{session.plan.name} · {how}", id="summary-what", markup=False)
+            what = f"{visible(session.plan.name)} · {how}"
+            yield Static(what, id="summary-what", markup=False)
         with VerticalScroll(id="summary-body"):
             # How it felt comes first, so it is on screen even on a small terminal.
             yield Static(felt_line(None, self.exertion), id="felt", markup=False)
