@@ -13,6 +13,7 @@ editable checkout they are the repository's top-level ``presets/`` and ``sounds/
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from platformdirs import PlatformDirs
@@ -29,6 +30,19 @@ def _dirs() -> PlatformDirs:
 def _created(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def folder_problem(error: OSError, what: str) -> str:
+    """Why ``what`` (``"the data folder"``) cannot be used, in the runner's words, naming the
+    path: an :class:`OSError`'s own text (``[Errno 17] File exists: ...``) is Python's."""
+    where = f"{what} {error.filename}" if error.filename else what
+    if error.errno in (errno.EEXIST, errno.ENOTDIR):
+        return f"{where} cannot be made: a file stands where a folder should be"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where} cannot be made or written: no permission (read-only?)"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{where} cannot be made: the disk is full"
+    return f"{where} cannot be used: {error.strerror or type(error).__name__}"
 
 
 def config_dir() -> Path:

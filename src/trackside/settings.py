@@ -192,6 +192,11 @@ def load_settings(path: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError([f"{path}: not valid TOML: {error}"]) from error
+    except ValueError:
+        # tomllib's int() refuses a number of over 4300 digits (CVE-2020-10735's bound).
+        raise SettingsError([f"{path}: not valid TOML: a number of over 4300 digits"]) from None
+    except RecursionError:
+        raise SettingsError([f"{path}: not valid TOML: nested too deeply"]) from None
     try:
         return Settings.from_mapping(data)
     except SettingsError as error:

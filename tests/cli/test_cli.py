@@ -68,7 +68,7 @@ def test_presets_with_a_config_folder_that_cannot_be_made(
     code, out, err = run(capsys, "presets")
     assert (code, err) == (0, "")
     assert out.splitlines()[1].startswith("21x400m")
-    assert "cannot be created" in out
+    assert "cannot be made: a file stands where a folder should be" in out
     assert run(capsys, "show", "tabata")[0] == 0
 
 

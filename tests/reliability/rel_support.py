@@ -14,9 +14,11 @@ from trackside.core.events import Action, ActionKind, EndReason, Phase
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.runner import Runner
 from trackside.core.session import LEGAL, Session
+from trackside.history.log import start_log
 from trackside.history.service import NewLog
+from trackside.history.store import HistoryStore
 from trackside.presets.checked import CheckedPreset
-from trackside.presets.loader import PresetEntry
+from trackside.presets.loader import PresetEntry, load_preset
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
 
@@ -180,3 +182,25 @@ def drive(runner: Runner, clock: FakeClock, keys: list[tuple[ActionKind | None, 
         runner.tick()
         if kind is not None:
             runner.act(kind)
+
+
+def stored_session(data: Path, preset_file: Path, note: str) -> None:
+    """A session of the preset in ``preset_file`` in the history under ``data`` (a real SQLite
+    file): the warm-up skipped, the reps, the recovery and the cool-down marked, rated 7 with
+    ``note``."""
+    preset = load_preset(preset_file)
+    plan = preset.to_plan()
+    folder = data / "trackside"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = HistoryStore(folder / "history.db")
+    clock = FakeClock()
+    log = start_log(store, plan, preset_id=preset_file.stem, countdown_s=0, preset_name=preset.name)
+    runner = Runner(Session(plan, 0), clock, log=log, wall=lambda: 1_780_000_000 + clock.now())
+    k = ActionKind
+    presses = [(k.START, 0), (k.SKIP, 5), (k.MARK, 75), (k.MARK, 15), (k.MARK, 75), (k.MARK, 60)]
+    for kind, after in presses:
+        clock.advance(after)
+        runner.act(kind)
+    assert runner.session.finished
+    log.finish(runner.session, 7, note)
+    store.close()

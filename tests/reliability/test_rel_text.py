@@ -24,15 +24,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from rel_support import stored_session
 from textual.pilot import Pilot
 
 from trackside.__main__ import main
 from trackside.audio import RecordingPlayer
 from trackside.core.clock import FakeClock
-from trackside.core.events import ActionKind
-from trackside.core.runner import Runner
-from trackside.core.session import Session
-from trackside.history.log import start_log
 from trackside.history.problems import HistoryProblem
 from trackside.history.service import HistoryAtStart
 from trackside.history.store import HistoryStore
@@ -118,28 +115,6 @@ def broken_text(key: str, value: str) -> str:
         f"name = {toml_string(value)}\n{toml_string(key)} = 1\n\n[[block]]\n"
         f"work = {{ distance = {toml_string('400m' + value)} }}\n"
     )
-
-
-def stored_session(data: Path, preset_file: Path, note: str) -> None:
-    """A session of the preset in ``preset_file`` in the history under ``data`` (a real SQLite
-    file): the warm-up skipped, the reps, the recovery and the cool-down marked, rated 7 with
-    ``note``."""
-    preset = load_preset(preset_file)
-    plan = preset.to_plan()
-    folder = data / "trackside"
-    folder.mkdir(parents=True, exist_ok=True)
-    store = HistoryStore(folder / "history.db")
-    clock = FakeClock()
-    log = start_log(store, plan, preset_id=preset_file.stem, countdown_s=0, preset_name=preset.name)
-    runner = Runner(Session(plan, 0), clock, log=log, wall=lambda: 1_780_000_000 + clock.now())
-    k = ActionKind
-    presses = [(k.START, 0), (k.SKIP, 5), (k.MARK, 75), (k.MARK, 15), (k.MARK, 75), (k.MARK, 60)]
-    for kind, after in presses:
-        clock.advance(after)
-        runner.act(kind)
-    assert runner.session.finished
-    log.finish(runner.session, 7, note)
-    store.close()
 
 
 @contextlib.contextmanager

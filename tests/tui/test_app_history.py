@@ -30,6 +30,7 @@ from trackside.history.store import HistoryStore, Status
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import load_preset
 from trackside.settings import Settings
+from trackside.tui import launch
 from trackside.tui.app import TracksideApp
 from trackside.tui.launch import run_app
 from trackside.tui.screens.history import HistoryScreen, SessionDetailScreen
@@ -346,6 +347,7 @@ def test_trackside_resume_goes_straight_to_the_session(
     args.resume_id = 1
     ran: list[TracksideApp] = []
     monkeypatch.setattr(TracksideApp, "run", lambda app: ran.append(app))
+    monkeypatch.setattr(launch, "terminal_problem", lambda: None)  # pytest's stdin
     assert run_app(args) == 2, "nothing to resume: one line and exit 2"
     with HistoryStore(paths.history_db()) as store:
         left_at = left_running(store, short, recovery_s=8)
@@ -485,6 +487,7 @@ def test_run_app_leaves_the_history_to_the_app(
     args = argparse.Namespace(preset="21x400m", audio="silent", countdown=None, theme=None)
     ran: list[TracksideApp] = []
     monkeypatch.setattr(TracksideApp, "run", lambda app: ran.append(app))
+    monkeypatch.setattr(launch, "terminal_problem", lambda: None)  # pytest's stdin
     assert run_app(args) == 0
     (app,) = ran
     assert app.history_at_start.look_later

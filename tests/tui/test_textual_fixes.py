@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from trackside.settings import Settings
-from trackside.tui import textual_fixes
+from trackside.tui import launch, textual_fixes
 from trackside.tui.app import TracksideApp
 from trackside.tui.launch import run_app
 from trackside.tui.screens.palette import Palette
@@ -84,6 +84,7 @@ def test_trackside_applies_the_work_rounds_before_it_builds_the_app(
     monkeypatch.setattr(StylesCache, "get_inner_outer", textual_fixes.TEXTUAL_INNER_OUTER)
     ran: list[object] = []
     monkeypatch.setattr(TracksideApp, "run", lambda app: ran.append(StylesCache.get_inner_outer))
+    monkeypatch.setattr(launch, "terminal_problem", lambda: None)  # pytest's stdin
     args = argparse.Namespace(preset="21x400m", audio="silent", countdown=None, theme=None)
     assert run_app(args) == 0
     (at_launch,) = ran

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from trackside.cli import EXIT_FAILED, EXIT_OK, CommandError, Commands
+from trackside.cli import EXIT_OK, CommandError, Commands
 from trackside.cli.run_command import add_run_options, launch
 
 if TYPE_CHECKING:
@@ -78,15 +78,20 @@ def _register_export(commands: Commands) -> None:
     export.set_defaults(handler=cmd_export)
 
 
+MAX_ID_DIGITS = 18
+"""The longest session id taken: any more digits cannot be an SQLite rowid."""
+MAX_SHOWN = 40
+"""The most of a wrong id quoted back."""
+
+
 def _open_store() -> HistoryStore:
     from trackside.history.store import HistoryError, HistoryStore
-    from trackside.paths import history_db
+    from trackside.paths import folder_problem, history_db
 
     try:
         path = history_db()
     except OSError as error:
-        message = f"trackside: cannot reach the data folder: {error}"
-        raise CommandError([message], EXIT_FAILED) from None
+        raise CommandError([f"trackside: {folder_problem(error, 'the data folder')}"]) from None
     if not path.exists():
         raise CommandError([f"trackside: no sessions recorded yet ({path} does not exist)"])
     # Checked in full only if something is written (a figure derived again), or found damaged.
@@ -94,7 +99,8 @@ def _open_store() -> HistoryStore:
     try:
         store.open()
     except HistoryError as error:
-        raise CommandError([f"trackside: {error}"], EXIT_FAILED) from None
+        # Locked, read-only, a newer schema, a full disk: each said, each the runner's to fix.
+        raise CommandError([f"trackside: {error}"]) from None
     if store.notice is not None:
         print(f"trackside: {store.notice}", file=sys.stderr)
     return store
@@ -116,12 +122,14 @@ def _session_id(store: HistoryStore, ref: str | None) -> int:
         if found is None:
             raise CommandError(["trackside: no sessions recorded yet"])
         return found
-    try:
-        return int(ref)
-    except ValueError:
-        raise CommandError(
-            [f"trackside: {ref!r} is not a session id (a number from `trackside history`)"]
-        ) from None
+    digits = ref.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_ID_DIGITS:
+        return int(digits)
+    # Bounded: SQLite's integers stop at 19 digits, and the line shows at most a few dozen.
+    shown = ref if len(ref) <= MAX_SHOWN else ref[: MAX_SHOWN - 1] + "…"
+    raise CommandError(
+        [f"trackside: {shown!r} is not a session id (a number from `trackside history`)"]
+    )
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -49,7 +49,7 @@ def list_presets(args: argparse.Namespace) -> int:
     entries = load_library(user_dir=user_dir)
     print("\n".join(library_table(entries)))
     if user_dir is None:
-        print("\nyour presets folder cannot be created (is the config directory read-only?)")
+        print(f"\n{_no_presets_folder()}: only the built-in presets are listed")
     else:
         print(f"\nyour presets go in {user_dir}")
     return EXIT_OK
@@ -86,3 +86,14 @@ def validate_files(args: argparse.Namespace) -> int:
             continue
         print(f"{file}: ok ({preset.total_reps} reps, {preset.step_count} steps)")
     return EXIT_USAGE if failed else EXIT_OK
+
+
+def _no_presets_folder() -> str:
+    """Why the user's presets folder cannot be used, in the runner's words."""
+    from trackside import paths
+
+    try:
+        paths.user_presets_dir()
+    except OSError as error:
+        return paths.folder_problem(error, "your presets folder")
+    return "your presets folder cannot be used"

@@ -78,9 +78,8 @@ def history_file() -> tuple[HistoryStore | None, HistoryProblem | None]:
     try:
         path = paths.history_db()
     except OSError as error:
-        return None, HistoryProblem(
-            f"cannot reach the data folder ({error}): sessions are not saved"
-        )
+        why = paths.folder_problem(error, "the data folder")
+        return None, HistoryProblem(f"{why}: sessions are not saved")
     return HistoryStore(path), None
 
 

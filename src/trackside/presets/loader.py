@@ -124,6 +124,9 @@ def _parse_toml(text: str, file: str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PresetError([f"{file}: {_toml_problem(str(error), text)}"]) from None
+    except ValueError:
+        # tomllib's int() refuses a number of over 4300 digits (CVE-2020-10735's bound).
+        raise PresetError([f"{file}: invalid TOML (a number of over 4300 digits)"]) from None
     except RecursionError:
         # tomllib recurses into nested arrays and tables; thousands deep is not a preset.
         raise PresetError([f"{file}: invalid TOML (arrays or tables nested too deeply)"]) from None

@@ -32,14 +32,18 @@ EXIT_USAGE = 2
 _THEMES = {"dark": "trackside-dark", "light": "trackside-light"}
 
 
-def read_settings(path: Path) -> tuple[Settings, Path | None]:
-    """The settings, and where to write changes: nowhere if the file is broken (it is kept)."""
+def read_settings(path: Path | None = None) -> tuple[Settings, Path | None, list[str]]:
+    """The settings, where to write changes (nowhere if the file is broken: it is kept, or if
+    the config folder cannot be made), and the problems, one a line, for the first screen."""
     try:
-        return load_settings(path), path
+        path = path if path is not None else paths.config_file()
+    except OSError as error:
+        why = paths.folder_problem(error, "the config folder")
+        return Settings(), None, [f"{why}: settings are the defaults, and not saved"]
+    try:
+        return load_settings(path), path, []
     except SettingsError as error:
-        for line in error.lines:
-            print(f"trackside: {line} (using the defaults)", file=sys.stderr)
-        return Settings(), None
+        return Settings(), None, [f"{line} (using the defaults)" for line in error.lines]
 
 
 def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -102,25 +106,53 @@ def preset_or_library(args: argparse.Namespace) -> tuple[CheckedPreset | None, l
     return preset, [] if preset is not None else load_library()
 
 
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, or None: it reads keys from standard input and draws on a
+    terminal (with input from ``/dev/null`` Textual would read nothing, forever, at full CPU)."""
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        if stream is None or not stream.isatty():
+            return (
+                f"the app needs a terminal, and standard {name} is not one "
+                "(the other commands, such as `trackside presets`, work in pipes)"
+            )
+    return None
+
+
+class Refused(Exception):
+    """The app cannot start for a reason the runner can fix: one line, exit code 2."""
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the app for ``args`` (``preset``, ``loaded_preset``, ``audio``, ``countdown``,
     ``theme``, and ``resume_id`` from ``trackside resume``) and return the exit code."""
-    settings, writable = read_settings(paths.config_file())
+    try:
+        return _run(args)
+    except Refused as refused:
+        print(f"trackside: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings, writable, problems = read_settings()
+    for line in problems:  # said on the first screen too (see TracksideApp's settings_problems)
+        print(f"trackside: {line}", file=sys.stderr)
     settings = with_options(settings, args)
     problem = audio_problem(settings.audio_backend)
     if problem is not None:
-        print(f"trackside: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+        raise Refused(problem)
     try:
         preset, library = preset_or_library(args)
     except PresetError as error:
-        print(f"trackside: {'; '.join(error.lines)}", file=sys.stderr)
-        return EXIT_USAGE
+        raise Refused("; ".join(error.lines)) from None
     clock = SessionClock()  # counts a suspend: see core/clock.py
     history = history_at_start(getattr(args, "resume_id", None) is not None, clock)
     if isinstance(history, str):
-        print(f"trackside: {history}", file=sys.stderr)
-        return EXIT_USAGE
+        raise Refused(history)
+    problem = terminal_problem()  # last: a wrong preset or nothing to resume is said in a pipe
+    if problem is not None:
+        if history.store is not None:
+            history.store.close()
+        raise Refused(problem)
     ref: str | None = getattr(args, "preset", None)
     textual_fixes.apply()
     app = TracksideApp(
