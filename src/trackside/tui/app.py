@@ -105,6 +105,9 @@ class TracksideApp(App[int]):
         self.sound = AppSound(self, audio_factory, audio, self.listeners)
         self.runner: Runner | None = start.resume
         """The runner of the session on screen, once one has started."""
+        self.felt: tuple[Runner, int | None, str | None] | None = None
+        """The rating and note given at a summary the runner undid: shown, and stored, again
+        when that session finishes again."""
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = self.settings.theme
@@ -191,10 +194,11 @@ class TracksideApp(App[int]):
         show = self.settings.show_rep_clock
         self._show(self._session_screen()(runner, show_rep_clock=show, audio=self.sound.audio))
 
-    def on_summary_screen_undo_requested(self) -> None:
-        """Take back the final mark."""
+    def on_summary_screen_undo_requested(self, message: SummaryScreen.UndoRequested) -> None:
+        """Take back the final mark, keeping the rating and note for the next summary."""
         # The final mark was a stray press: take it back and carry on with the session.
         if self.runner is not None and self.runner.check(ActionKind.UNDO) is None:
+            self.felt = (self.runner, message.rating, message.note)
             self.runner.act(ActionKind.UNDO)
             self.show_session(self.runner)
 
@@ -224,11 +228,19 @@ class TracksideApp(App[int]):
         can_undo = runner is not None and runner.check(ActionKind.UNDO) is None
         log = runner.log if runner is not None else None
         exertion = log.new.exertion if isinstance(log, SessionLog) else None
-        summary = SummaryScreen(message.session, can_undo=can_undo, exertion=exertion)
+        rating, note = self._felt_before(runner)
+        felt = (rating, note)
+        summary = SummaryScreen(message.session, can_undo=can_undo, exertion=exertion, felt=felt)
         self._show(summary)
         # The status goes on disk now, so leaving without a rating (or a crash) loses nothing.
-        self.history.finish(log, message.session, None, None, summary)
+        self.history.finish(log, message.session, rating, note, summary)
         self.history.compare(log, message.session, summary)
+
+    def _felt_before(self, runner: Runner | None) -> tuple[int | None, str | None]:
+        """The rating and note given to ``runner``'s session before an undo, or none."""
+        if self.felt is None or self.felt[0] is not runner:
+            return None, None
+        return self.felt[1], self.felt[2]
 
     def on_summary_screen_rated(self, message: SummaryScreen.Rated) -> None:
         """Store the runner's rating and note."""

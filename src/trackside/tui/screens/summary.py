@@ -152,7 +152,11 @@ class SummaryScreen(Screen[None]):
 
     @dataclass
     class UndoRequested(Message):
-        """The last mark was a stray press: take it back and go on with the session."""
+        """The last mark was a stray press: take it back and go on with the session. The
+        rating and note given so far go with it, to be shown again at the next summary."""
+
+        rating: int | None = None
+        note: str | None = None
 
     @dataclass
     class Rated(Message):
@@ -174,7 +178,12 @@ class SummaryScreen(Screen[None]):
         comparison: Comparison
 
     def __init__(
-        self, session: Session, *, can_undo: bool = False, exertion: int | None = None
+        self,
+        session: Session,
+        *,
+        can_undo: bool = False,
+        exertion: int | None = None,
+        felt: tuple[int | None, str | None] = (None, None),
     ) -> None:
         super().__init__()
         self.session = session
@@ -182,8 +191,8 @@ class SummaryScreen(Screen[None]):
         """Whether the session's last mark can still be taken back (not after an end)."""
         self.exertion = exertion
         """The preset's prescribed exertion (1-10), shown next to the rating."""
-        self.rating: int | None = None
-        self.note: str | None = None
+        self.rating, self.note = felt
+        """The rating and note: none yet, or those given before an undo (still changeable)."""
         self.rows = rows(session.plan, session.records)
         self.stats = rep_stats(session.plan, session.records)
         self.workout = workout_stats(session.plan, session.records)
@@ -199,8 +208,10 @@ class SummaryScreen(Screen[None]):
             yield Static(what, id="summary-what", markup=False)
         with VerticalScroll(id="summary-body"):
             # How it felt comes first, so it is on screen even on a small terminal.
-            yield Static(felt_line(None, self.exertion), id="felt", markup=False)
-            yield Input(placeholder="a note (n), Enter keeps it", id="note", compact=True)
+            yield Static(felt_line(self.rating, self.exertion), id="felt", markup=False)
+            yield Input(
+                self.note or "", placeholder="a note (n), Enter keeps it", id="note", compact=True
+            )
             yield Static(id="kept", markup=False)
             with Horizontal(id="summary-top"):
                 yield Static(figures(self.stats, self.workout), id="figures", markup=False)
@@ -239,8 +250,10 @@ class SummaryScreen(Screen[None]):
 
     @shown_only
     def action_undo(self) -> None:
-        """Take back the last mark and go back to the session."""
-        self.post_message(self.UndoRequested())
+        """Take back the last mark and go back to the session, the rating and note (as typed)
+        kept for the next summary."""
+        self.note = self.query_one("#note", Input).value.strip() or None
+        self.post_message(self.UndoRequested(self.rating, self.note))
 
     @shown_only
     def action_close(self) -> None:
