@@ -31,6 +31,7 @@ from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.settings import Settings, save_settings
 from trackside.tui.keeper import HistoryKeeper, HistoryNews, ProblemMet, UnfinishedFound
+from trackside.tui.keys import checked_keymap
 from trackside.tui.screens.ready import ReadyScreen
 from trackside.tui.sound import (
     VOLUMES,
@@ -65,6 +66,8 @@ class TracksideApp(App[int]):
     history's store). ``audio_factory`` makes the cue player once the app runs; tests pass
     ``audio`` (a recording player) instead. ``history``: what the history starts with
     (:func:`~trackside.history.service.history_at_start`); None: no history at all.
+    ``settings_problems``: what was wrong with config.toml, shown with the keymap's on the
+    first screen.
     """
 
     CSS_PATH = "trackside.tcss"
@@ -84,6 +87,7 @@ class TracksideApp(App[int]):
         audio: AudioControl | None = None,
         audio_factory: AudioFactory | None = None,
         history: HistoryAtStart | None = None,
+        settings_problems: Sequence[str] = (),
     ) -> None:
         """Build the app (see the class's docstring for what each argument is)."""
         super().__init__()
@@ -92,6 +96,10 @@ class TracksideApp(App[int]):
         self.preset = preset
         self.preset_id = preset_id
         self.settings = settings if settings is not None else Settings()
+        keymap = checked_keymap(self.settings.keymap)
+        self.keymap_used = keymap.keymap
+        """The ``[keymap]`` entries taken (a refused one leaves its binding's own keys)."""
+        self.settings_problems = [*settings_problems, *keymap.problems]
         self.config_path = config_path
         self.listeners = list(listeners)
         start = history if history is not None else HistoryAtStart()
@@ -114,7 +122,7 @@ class TracksideApp(App[int]):
 
     def on_mount(self) -> None:
         """Apply the key remaps, remember theme changes, open the first screen."""
-        self.set_keymap(self.settings.keymap)
+        self.set_keymap(self.keymap_used)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.runner is not None:
             self.show_session(self.runner)
@@ -127,6 +135,9 @@ class TracksideApp(App[int]):
         self.screen.call_after_refresh(self._after_first_frame)
         if self.history_at_start.problem is not None:
             self.history.tell(self.history_at_start.problem)
+        if self.settings_problems:
+            text = "\n".join(self.settings_problems)
+            self.notify(text, title="Settings", severity="warning", timeout=30, markup=False)
 
     def _after_first_frame(self) -> None:
         if self.history_at_start.look_later and self.runner is None:

@@ -134,7 +134,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     settings, writable, problems = read_settings()
-    for line in problems:  # said on the first screen too (see TracksideApp's settings_problems)
+    for line in problems:  # shown on the first screen; here too, read after the app
         print(f"trackside: {line}", file=sys.stderr)
     settings = with_options(settings, args)
     problem = audio_problem(settings.audio_backend)
@@ -164,6 +164,7 @@ def _run(args: argparse.Namespace) -> int:
         config_path=writable,
         audio_factory=audio_factory(settings),
         history=history,
+        settings_problems=problems,
     )
     try:
         app.run()

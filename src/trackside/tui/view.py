@@ -140,14 +140,25 @@ def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str
     return clock(elapsed)
 
 
-def _sub(session: Session, now: float, classes: set[str]) -> str:
+@dataclass(frozen=True)
+class HintKeys:
+    """The keys the hints name: the runner's keymap may have moved them."""
+
+    mark: str = "SPACE"
+    pause: str = "p"
+
+
+DEFAULT_KEYS = HintKeys()
+
+
+def _sub(session: Session, now: float, classes: set[str], keys: HintKeys) -> str:
     step = session.step
     if step is None:
         return ""
     if session.paused:
-        return f"PAUSED at {clock(session.elapsed(now))}" + SEP + "p resumes"
+        return f"PAUSED at {clock(session.elapsed(now))}" + SEP + f"{keys.pause} resumes"
     if session.running_phase is Phase.REP:
-        finish = "ends by itself" if step.time_s is not None else "SPACE at the finish"
+        finish = "ends by itself" if step.time_s is not None else f"{keys.mark} at the finish"
         return _join(ALL_OUT if "final" in classes else None, finish)
     final_next = "FINAL REP NEXT" if "final-next" in classes else None
     left = session.step_left(now)
@@ -159,7 +170,7 @@ def _sub(session: Session, now: float, classes: set[str]) -> str:
         return _join(final_next, "GO WHEN READY", closes)
     if step.min_s is not None:
         return _join(final_next, f"window opens at {clock(step.min_s)}")
-    return _join(final_next, "SPACE ends it" if left is None else "ends by itself")
+    return _join(final_next, f"{keys.mark} ends it" if left is None else "ends by itself")
 
 
 def _classes(session: Session, now: float) -> set[str]:
@@ -199,7 +210,7 @@ def _strip(session: Session) -> tuple[tuple[str, ...], str | None]:
     return strip, split(done[-1][1]) if done else None
 
 
-def view(session: Session, now: float, show_rep_clock: bool) -> View:
+def view(session: Session, now: float, show_rep_clock: bool, keys: HintKeys = DEFAULT_KEYS) -> View:
     """What the session screen shows for ``session`` at ``now``."""
     classes = _classes(session, now)
     window = None
@@ -210,7 +221,7 @@ def view(session: Session, now: float, show_rep_clock: bool) -> View:
     # The plan's words (its name, efforts, distances as written) come from a preset file.
     return View(
         headline=tuple(visible(variant) for variant in headline(session)),
-        sub=visible(_sub(session, now, classes)),
+        sub=visible(_sub(session, now, classes, keys)),
         big=visible(_big(session, now, show_rep_clock, "final" in classes)),
         classes=frozenset(classes),
         window=window,

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from trackside.tui.keys import screen_key
 from trackside.tui.screens.shown import shown_only
 
 
@@ -27,7 +28,8 @@ class ConfirmScreen(ModalScreen[bool]):
         """The question and the keys that answer it."""
         with Vertical(id="dialog"):
             yield Static(self.question, id="question", markup=False)
-            yield Static("y / Enter: yes     n / Esc: no", id="answers", markup=False)
+            yes, no = (screen_key(self, f"confirm-{it}", every=True) for it in ("yes", "no"))
+            yield Static(f"{yes}: yes     {no}: no", id="answers", markup=False)
 
     @shown_only
     def action_answer(self, yes: bool) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from trackside.core.safe import visible
+from trackside.tui.keys import key_name
 from trackside.tui.screens.shown import shown_only
 
 KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
@@ -58,7 +59,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="dialog"):
             yield Static("Keys", id="title")
             yield Static("\n".join(rows), id="keys", markup=False)
-            yield Static(GUARD_RULE, id="rule", markup=False)
+            undo = key_name(self.app, "undo", "u")
+            yield Static(GUARD_RULE.replace("u takes", f"{undo} takes"), id="rule", markup=False)
             yield Static('Remap: [keymap] in config.toml, e.g. mark = "space,b"', markup=False)
             yield Static("Esc closes", id="answers", markup=False)
 

@@ -24,6 +24,7 @@ from trackside.core.timefmt import split
 from trackside.history import text
 from trackside.history.store import HistoryError, HistoryStore
 from trackside.history.views import Overview, count_sessions, detail, local_time, page
+from trackside.tui.keys import key_name
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.widgets.session_list import PAGE, ListedRow, SessionList, heading
 
@@ -126,7 +127,8 @@ class HistoryScreen(Screen[None]):
         listing.set_count(message.count)
         listing.add_page(0, message.first)
         count = message.count
-        title = f"History: {count:,} session{'s' if count != 1 else ''} · Enter opens one"
+        opens = key_name(self.app, "history-open", "enter")
+        title = f"History: {count:,} session{'s' if count != 1 else ''} · {opens} opens one"
         if message.problem is not None:
             title = f"History: {visible(message.problem)}"
         elif count == 0:

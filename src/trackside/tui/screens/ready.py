@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from trackside.core.safe import visible
 from trackside.presets.checked import CheckedPreset
+from trackside.tui.keys import screen_key
 
 
 class ReadyScreen(Screen[None]):
@@ -51,7 +52,8 @@ class ReadyScreen(Screen[None]):
             about_text = visible("\n".join(line for line in about if line), newlines=True)
             yield Static(about_text, id="ready-about", markup=False)
             with Center():
-                yield Static("Press SPACE to start", id="ready-key", markup=False)
+                start = screen_key(self, "start", loud=True)
+                yield Static(f"Press {start} to start", id="ready-key", markup=False)
         yield Footer()
 
     def action_start(self) -> None:

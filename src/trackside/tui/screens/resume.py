@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from trackside.core.safe import visible
+from trackside.tui.keys import screen_key
 from trackside.tui.screens.shown import shown_only
 
 Choice = Literal["resume", "end", "discard"]
@@ -40,10 +41,13 @@ class ResumeScreen(ModalScreen[Choice]):
         with VerticalScroll(id="dialog"):
             yield Static("A session was left unfinished", id="question", markup=False)
             yield Static(visible(self.described), id="unfinished", markup=False)
+            resume, end, discard = (
+                screen_key(self, f"resume-{it}", every=True) for it in ("resume", "end", "discard")
+            )
             yield Static(
-                "r / Enter: resume where it was\n"
-                "e: save it as ended early\n"
-                "d: discard it (asks first)",
+                f"{resume}: resume where it was\n"
+                f"{end}: save it as ended early\n"
+                f"{discard}: discard it (asks first)",
                 id="answers",
                 markup=False,
             )

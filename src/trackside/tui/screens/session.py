@@ -33,11 +33,19 @@ from trackside.core.runner import Runner
 from trackside.core.safe import visible
 from trackside.core.session import Session
 from trackside.core.timefmt import split
+from trackside.tui.keys import screen_key
 from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
 from trackside.tui.sound import FALLBACKS, AudioControl
 from trackside.tui.textual_fixes import collect_after_refresh
-from trackside.tui.view import KEY_ACTIONS, distance_label, key_live, next_redraw, view
+from trackside.tui.view import (
+    KEY_ACTIONS,
+    HintKeys,
+    distance_label,
+    key_live,
+    next_redraw,
+    view,
+)
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
@@ -133,6 +141,7 @@ class SessionScreen(Screen[None]):
         self._notice_timer: Timer | None = None
         self._finished = False
         self._key_states: tuple[bool | None, ...] = ()
+        self.hint_keys = HintKeys()
         self.shown: Shown | None = None
         """The widgets, once composed and mounted; None before (keys then do nothing)."""
 
@@ -156,6 +165,8 @@ class SessionScreen(Screen[None]):
         """Show the session as it is, then sleep until something changes."""
         if not self.children:
             return  # closed before it composed (a queued key quit the app as it opened)
+        # The hints name the keys bound now ([keymap] in config.toml may move them).
+        self.hint_keys = HintKeys(screen_key(self, "mark", loud=True), screen_key(self, "pause"))
         self.shown = Shown(
             headline=self.query_one(Headline),
             sub=self.query_one("#sub", Static),
@@ -230,7 +241,7 @@ class SessionScreen(Screen[None]):
         try:
             events = self.runner.act(kind)
         except WindowNotOpen as refusal:
-            self._say(f"{refusal} · g starts now")
+            self._say(f"{refusal} · {screen_key(self, 'go-now')} starts now")
             return False
         except IllegalAction as refusal:
             self._say(str(refusal))
@@ -265,7 +276,10 @@ class SessionScreen(Screen[None]):
         step = self.runner.session.plan.steps[event.step]
         if implausibly_short(step.distance_m, event.value):
             distance = distance_label(step) or "the rep"
-            self._say(f"{split(event.value)} for {distance}? Too fast: u undoes it", sticky=True)
+            undo = screen_key(self, "undo")
+            self._say(
+                f"{split(event.value)} for {distance}? Too fast: {undo} undoes it", sticky=True
+            )
 
     def _say(self, text: str, sticky: bool = False) -> None:
         until = None if sticky else self.runner.now() + NOTICE_S
@@ -290,7 +304,7 @@ class SessionScreen(Screen[None]):
             return  # on_mount shows it
         session = self.runner.session
         now = self.runner.now()
-        shown = view(session, now, self.show_rep_clock)
+        shown = view(session, now, self.show_rep_clock, self.hint_keys)
         notice = self.notice
         if notice is not None and (
             notice.step != session.step_index or (notice.until is not None and now >= notice.until)
@@ -367,7 +381,8 @@ class SessionScreen(Screen[None]):
         if self.audio is None:
             return
         self.audio.set_muted(not self.audio.muted)
-        self._say("sound off: m turns it on" if self.audio.muted else "sound on")
+        mute = screen_key(self, "mute")
+        self._say(f"sound off: {mute} turns it on" if self.audio.muted else "sound on")
         self.show_sound()
 
     @_when_shown

@@ -26,6 +26,7 @@ from trackside.core.stats import WorkoutStats, workout_stats
 from trackside.core.timefmt import split
 from trackside.history.text import bests_text
 from trackside.history.views import Comparison
+from trackside.tui.keys import screen_key
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.widgets.rep_chart import RepChart
 
@@ -209,9 +210,8 @@ class SummaryScreen(Screen[None]):
         with VerticalScroll(id="summary-body"):
             # How it felt comes first, so it is on screen even on a small terminal.
             yield Static(felt_line(self.rating, self.exertion), id="felt", markup=False)
-            yield Input(
-                self.note or "", placeholder="a note (n), Enter keeps it", id="note", compact=True
-            )
+            hint = f"a note ({screen_key(self, 'summary-note')}), Enter keeps it"
+            yield Input(self.note or "", placeholder=hint, id="note", compact=True)
             yield Static(id="kept", markup=False)
             with Horizontal(id="summary-top"):
                 yield Static(figures(self.stats, self.workout), id="figures", markup=False)
