@@ -38,14 +38,7 @@ from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
 from trackside.tui.sound import FALLBACKS, AudioControl
 from trackside.tui.textual_fixes import collect_after_refresh
-from trackside.tui.view import (
-    KEY_ACTIONS,
-    HintKeys,
-    distance_label,
-    key_live,
-    next_redraw,
-    view,
-)
+from trackside.tui.view import KEY_ACTIONS, HintKeys, distance_label, key_live, next_redraw, view
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
