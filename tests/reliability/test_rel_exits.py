@@ -243,3 +243,41 @@ def test_a_data_folder_on_a_full_disk(home: Home, tmp_path: Path) -> None:
         assert "full" in one_line(done)
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+@pytest.mark.skipif(not _can_mount(), reason="mounting a read-only tmpfs needs root on Linux")
+def test_a_read_only_config_folder(home: Home, tmp_path: Path) -> None:
+    disk = tmp_path / "ro"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(disk)])
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        home.env["XDG_CONFIG_HOME"] = str(disk)
+        listed = home.run("presets")
+        assert listed.returncode == 0, listed.stderr
+        assert "no permission (read-only?): only the built-in presets are listed" in listed.stdout
+        done = home.run("run", "21x400m")
+        said = done.stderr.splitlines()
+        assert done.returncode == 2
+        assert "the config folder" in said[0]
+        assert "read-only" in said[0]
+        assert "Errno" not in done.stderr
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_bug_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trackside.__main__ import main
+    from trackside.cli import preset_commands
+
+    def broken(_args: object) -> int:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(preset_commands, "list_presets", broken)
+    monkeypatch.delenv("TRACKSIDE_DEBUG", raising=False)
+    assert main(["presets"]) == 1
+    err = capsys.readouterr().err
+    assert err == "trackside: unexpected error: KeyError: 'a bug' (TRACKSIDE_DEBUG=1 shows where)\n"
