@@ -12,10 +12,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from trackside.core.safe import visible
-from trackside.tui.keys import key_name
+from trackside.tui.keys import KEY_NAMES, key_name
 from trackside.tui.screens.shown import shown_only
-
-KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
 
 GUARD_RULE = (
     "A rep faster than 60% of the world-record time for its distance (25.8 s for 400m) "
