@@ -46,9 +46,7 @@ class OutputLost(Exception):
 def terminal_text(text: str) -> str:
     """``text`` with every control and bidi character made visible, line breaks kept (``\\n``,
     and ``\\r\\n``, the line end of CSV)."""
-    if "\r\n" in text:
-        return "\r\n".join(visible(part, newlines=True) for part in text.split("\r\n"))
-    return visible(text, newlines=True)
+    return visible(text, newlines=True, crlf=True)
 
 
 class SafeText:

@@ -15,6 +15,8 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 """Arabic letter mark, LRM and RLM, the embeddings and overrides (LRE to RLO), the isolates."""
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 _UNSAFE_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_UNSAFE_BUT_LINE_ENDS = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]|\r(?!\n)")
+"""The same but a line feed, and a CR just before one (CSV's line end: it moves nothing)."""
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -22,12 +24,15 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def visible(text: str, *, newlines: bool = False) -> str:
+def visible(text: str, *, newlines: bool = False, crlf: bool = False) -> str:
     """``text`` with every control and bidi character written as an escape (``\\x1b``).
 
     With ``newlines=True`` a line feed is kept as a line break (a note of several lines);
-    otherwise it is escaped too, so one value stays on one line.
+    otherwise it is escaped too, so one value stays on one line. With ``crlf=True`` (and
+    ``newlines``) so is a CR just before a line feed: CSV's line end, written to a terminal.
     """
+    if newlines and crlf:
+        return _UNSAFE_BUT_LINE_ENDS.sub(_escape, text)
     pattern = _UNSAFE_BUT_NEWLINE if newlines else _UNSAFE
     return pattern.sub(_escape, text)
 
