@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from audio_helpers import find_in_order, run_21x400, wait_until
+from requires import require_program
 
 from trackside.audio import CueListener, cue_batches
 from trackside.audio.backends import Backend, SystemBackend
@@ -22,7 +22,11 @@ from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.runner import Runner
 from trackside.core.session import Session
 
-pytestmark = pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
+
+@pytest.fixture(autouse=True)
+def _aplay() -> None:
+    require_program("aplay", "alsa-utils")  # and ALSA itself, which the capture card is
+
 
 BackendMaker = Callable[[ClipBank], Backend]
 BACKENDS: dict[str, BackendMaker] = {

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from audio_helpers import Ticker, find_in_order, wait_until
+from requires import require_library, require_program
 
 from trackside.audio import (
     AUDIO_BACKENDS,
@@ -137,12 +136,12 @@ def hung_pulse_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     server.close()
 
 
-@pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
-@pytest.mark.skipif(ctypes.util.find_library("pulse") is None, reason="needs libpulse0")
 @pytest.mark.parametrize("where", ["child", "in-process"])
 def test_a_hung_sound_server_never_blocks_and_aplay_plays_the_cue(
     where: str, alsa_capture: Path, hung_pulse_server: Path, bank: ClipBank
 ) -> None:
+    require_program("aplay", "alsa-utils")
+    require_library("pulse", "libpulse0")
     hung: Backend = ChildBackend(("PULSEAUDIO",))
     if where == "in-process":
         hung = MiniaudioBackend(["PULSEAUDIO"])
@@ -163,10 +162,10 @@ def test_a_hung_sound_server_never_blocks_and_aplay_plays_the_cue(
         assert wait_until(lambda: not Path(f"/proc/{hung.pid}").exists(), timeout=2)
 
 
-@pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
 def test_a_player_that_segfaults_is_dropped_and_the_next_plays(
     alsa_capture: Path, bank: ClipBank
 ) -> None:
+    require_program("aplay", "alsa-utils")
     crashing = SystemBackend(bank, [["sh", "-c", "kill -SEGV $$", "sh"]])
     player, reports = chain(crashing, SystemBackend(bank, [["aplay", "-q"]]), bank=bank)
     with Ticker() as ticker:
@@ -179,10 +178,10 @@ def test_a_player_that_segfaults_is_dropped_and_the_next_plays(
     assert ticker.max_gap < UI_BUDGET_S
 
 
-@pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
 def test_a_player_process_that_segfaults_mid_session_loses_no_cue(
     alsa_capture: Path, bank: ClipBank
 ) -> None:
+    require_program("aplay", "alsa-utils")
     child = ChildBackend(("ALSA",))
     player, reports = chain(child, SystemBackend(bank, [["aplay", "-q"]]), bank=bank)
     assert player.sound_check().result(timeout=10) == "miniaudio"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import wave
@@ -10,6 +9,7 @@ from array import array
 from pathlib import Path
 
 import pytest
+from requires import require_program
 
 from trackside.audio.clips import RATE, ClipBank, SoundsMissing, sounds_dir
 
@@ -74,8 +74,8 @@ def test_missing_sounds_are_one_clear_line(tmp_path: Path) -> None:
         ClipBank(tmp_path).render(("tone_go",))
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 def test_the_script_makes_exactly_the_committed_sounds() -> None:
+    require_program("espeak-ng", "espeak-ng")
     script = ROOT / "scripts" / "make_sounds.py"
     result = subprocess.run(
         [sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120

@@ -8,13 +8,13 @@ card, in which order, and what never does.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
 
 import pytest
 from audio_helpers import find_in_order, wait_until
+from requires import require_program
 from test_audio_capture import chain_on
 from test_audio_chain import chain
 
@@ -29,7 +29,11 @@ from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.runner import Runner
 from trackside.core.session import Session
 
-pytestmark = pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
+
+@pytest.fixture(autouse=True)
+def _aplay() -> None:
+    require_program("aplay", "alsa-utils")  # and ALSA itself, which the capture card is
+
 
 A = ActionKind
 WINDOW = ("tone_window", "say_window_open")
