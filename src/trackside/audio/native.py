@@ -1,8 +1,8 @@
 """In-process backends on native audio libraries: miniaudio (default) and simpleaudio (opt-in).
 
 Both are imported lazily, on the player's worker thread, so importing trackside stays cheap and a
-broken library never stops the app from starting. Traps coded around here (each reproduced on
-this project's machine, see ``/work/shared/research/audio.md``):
+broken library never stops the app from starting. Traps coded around here (each reproduced while
+the audio stack was chosen):
 
 * libasound prints errors straight to fd 2, where Textual draws the screen: :func:`quiet_alsa`.
 * A miniaudio device still open at exit hangs the process: every device is closed after its clip,
