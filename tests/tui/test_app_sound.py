@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from app_helpers import shipped
 
 from trackside.audio import RecordingPlayer
 from trackside.audio.players import BackendListener, CuePlayer
 from trackside.core.clock import FakeClock
-from trackside.settings import Settings
+from trackside.settings import Settings, load_settings
 from trackside.tui.app import TracksideApp
 from trackside.tui.screens.session import SessionScreen
 
@@ -82,3 +83,34 @@ async def test_the_sound_check_names_the_backend_that_played_it() -> None:
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
         assert "Sound check: miniaudio" in messages
+
+
+async def test_the_palette_sets_the_volume_of_the_player_and_remembers_it(tmp_path: Path) -> None:
+    player = FallingBack()
+    path = tmp_path / "config.toml"
+    app = TracksideApp(
+        clock=FakeClock(),
+        preset=shipped("21x400m"),
+        settings=Settings(countdown_s=0),
+        audio_factory=lambda bell, on_backend: player,
+        config_path=path,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert [t for t in titles if t.startswith("Volume")] == [
+            "Volume: 100%",
+            "Volume: 75%",
+            "Volume: 50%",
+            "Volume: 25%",
+        ]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Volume: 25", "enter")
+        for _ in range(100):  # the palette runs the command once its search has answered
+            if player.volume != 1.0:
+                break
+            await pilot.pause(0.01)
+        assert player.volume == 0.25
+        assert "Volume 25%" in [str(n.message) for n in app._notifications]
+        await app.workers.wait_for_complete()
+    assert load_settings(path).volume == 0.25
