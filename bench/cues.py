@@ -122,7 +122,7 @@ def run_session(root: Path) -> list[float]:
             time.sleep(max(0.0, (wake or now + 1) - now) + TIMER_SLACK_S)
             runner.tick()
         deadline = time.monotonic() + 15
-        while player.played < len(batches) and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        while player.played < len(batches) and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.2)
     player.close()

@@ -25,11 +25,12 @@ CONF.write_text(
 os.environ["ALSA_CONFIG_PATH"] = str(CONF)  # before any audio library reads it
 os.environ["PULSE_SERVER"] = "unix:/nonexistent"
 
-from trackside.audio.backends import Backend, SystemBackend  # noqa: E402
-from trackside.audio.child import ChildBackend  # noqa: E402
+from trackside.audio import ChainPlayer  # noqa: E402
+from trackside.audio.backends import SystemBackend  # noqa: E402
+from trackside.audio.child import ChildLane  # noqa: E402
 from trackside.audio.clips import ClipBank  # noqa: E402
+from trackside.audio.lanes import Lane, LocalLane  # noqa: E402
 from trackside.audio.native import MiniaudioBackend  # noqa: E402
-from trackside.audio.players import ChainPlayer  # noqa: E402
 
 N = 30
 
@@ -50,9 +51,9 @@ class Ticker(threading.Thread):
             last = now
 
 
-def measure(name: str, backend: Backend, bank: ClipBank) -> None:
+def measure(name: str, lane: Lane) -> None:
     """Play N cues on one backend and print the figures."""
-    player = ChainPlayer([backend], bank=bank)
+    player = ChainPlayer([lane])
     player.sound_check().result(timeout=10)  # warm: the child's cold start is measured apart
     calls: list[float] = []
     first_bytes: list[float] = []
@@ -81,7 +82,7 @@ def measure(name: str, backend: Backend, bank: ClipBank) -> None:
 def cold_start(bank: ClipBank) -> None:
     """From constructing the player to the sound check played, with miniaudio's child process."""
     start = time.perf_counter()
-    player = ChainPlayer([ChildBackend(("ALSA",))], bank=bank)
+    player = ChainPlayer([ChildLane(("ALSA",))], bank=bank)
     player.sound_check().result(timeout=10)
     print(f"miniaudio child: cold start to first cue played {time.perf_counter() - start:.3f} s")
     player.close()
@@ -92,9 +93,9 @@ def main() -> int:
     bank = ClipBank()
     print(f"Python {sys.version.split()[0]}, {N} cues per backend, capture {CAPTURE}")
     cold_start(bank)
-    measure("miniaudio (child)", ChildBackend(("ALSA",)), bank)
-    measure("miniaudio (in-process)", MiniaudioBackend(["ALSA"]), bank)
-    measure("aplay", SystemBackend(bank, [["aplay", "-q"]]), bank)
+    measure("miniaudio (child)", ChildLane(("ALSA",)))
+    measure("miniaudio (in-process)", LocalLane(MiniaudioBackend(["ALSA"]), bank))
+    measure("aplay", LocalLane(SystemBackend(bank, [["aplay", "-q"]]), bank))
     total = sum(p.stat().st_size for p in (Path(__file__).parent.parent / "sounds").glob("*"))
     print(f"sounds/: {total / 1024:.0f} KiB")
     return 0

@@ -5,8 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from trackside.audio import CueBatch, CueListener, RecordingPlayer, cue_batches
+from trackside.audio import ChainPlayer, CueBatch, CueListener, RecordingPlayer, cue_batches
+from trackside.audio.backends import Backend, BackendFailed, Started
+from trackside.audio.clips import Clip, ClipBank
+from trackside.audio.lanes import Lane, LocalLane
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Plan, Step, StepKind
@@ -76,15 +80,59 @@ def make_21x400() -> Plan:
     return Plan("21 x 400m", tuple(steps))
 
 
-class Ticker:
-    """Stands in for the app's event loop: a thread that wakes every 2 ms and notes its worst gap.
+class FakeBackend(Backend):
+    """A backend that plays (records the clip), raises, crashes with a bug, or hangs."""
 
-    Any audio work that held the GIL or blocked the process would show up as a long gap.
+    def __init__(self, name: str, behaviour: str = "play") -> None:
+        self.name = name
+        self.behaviour = behaviour
+        self.clips: list[Clip] = []
+        self.calls = 0
+        self.hung = threading.Event()
+        """Set once a hanging backend is stuck in a clip."""
+        self._release = threading.Event()
+
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
+        self.calls += 1
+        if self.behaviour == "raise":
+            raise BackendFailed(f"{self.name}: no device")
+        if self.behaviour == "bug":
+            raise ZeroDivisionError("a bug in the backend")
+        if self.behaviour == "hang":
+            self.hung.set()
+            self._release.wait()
+            return
+        started()
+        self.clips.append(clip)
+
+    def stop(self) -> None:
+        self._release.set()
+
+
+def chain(
+    *backends: Backend | Lane, bank: ClipBank, **options: object
+) -> tuple[ChainPlayer, list[tuple[str, str | None]]]:
+    """A chain player over ``backends`` (each in a lane of this process, unless a lane
+    already), and the list its backend reports go to. Its first lane is up when it returns, as
+    in the app, where the player starts with the first frame: a cue due now would be late by
+    the time a process started on a busy machine."""
+    reports: list[tuple[str, str | None]] = []
+    lanes = [LocalLane(b, bank) if isinstance(b, Backend) else b for b in backends]
+    report = lambda n, r: reports.append((n, r))  # noqa: E731
+    player = ChainPlayer(lanes, on_backend=report, bank=None, **options)  # type: ignore[arg-type]
+    assert wait_until(lanes[0].ready.is_set)
+    return player, reports
+
+
+class Ticker:
+    """Stands in for the app's event loop: a thread that wakes every 2 ms and counts its ticks.
+
+    Audio work that held the GIL or blocked the process would stop it ticking.
     """
 
     def __init__(self, period: float = 0.002) -> None:
         self.period = period
-        self.max_gap = 0.0
+        self.ticks = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -97,8 +145,39 @@ class Ticker:
         self._thread.join()
 
     def _run(self) -> None:
-        last = time.perf_counter()
         while not self._stop.wait(self.period):
-            now = time.perf_counter()
-            self.max_gap = max(self.max_gap, now - last - self.period)
-            last = now
+            self.ticks += 1
+
+
+class SizePoller:
+    """A thread noting the capture file's size, with the time (``time.monotonic``), each time
+    it grows: when each byte reached the card."""
+
+    def __init__(self, path: Path, period: float = 0.001) -> None:
+        self.path = path
+        self.period = period
+        self.growth: list[tuple[float, int]] = [(time.monotonic(), path.stat().st_size)]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> SizePoller:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._look()  # what came since the last look: seen late, never early
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.period):
+            self._look()
+
+    def _look(self) -> None:
+        size = self.path.stat().st_size
+        if size != self.growth[-1][1]:
+            self.growth.append((time.monotonic(), size))
+
+    def first_holding(self, offset: int) -> float:
+        """When the file first held byte ``offset`` (it must have by now)."""
+        return next(seen for seen, size in self.growth if size > offset)

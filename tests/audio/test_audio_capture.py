@@ -1,4 +1,5 @@
-"""Real audio: each backend puts the exact samples of its cues into ALSA's file-plugin capture."""
+"""Real audio: each backend puts the exact samples of its cues into ALSA's file-plugin capture,
+and a live session's cues reach it at their moments."""
 
 from __future__ import annotations
 
@@ -7,20 +8,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from audio_helpers import find_in_order, run_21x400, wait_until
+from audio_helpers import SizePoller, find_in_order, run_21x400, wait_until
 from requires import require_program
 
-from trackside.audio import CueListener, cue_batches
-from trackside.audio.backends import Backend, SystemBackend
-from trackside.audio.child import ChildBackend
+from trackside.audio import ChainPlayer, CueBatch, CueListener, cue_batches
+from trackside.audio.backends import SystemBackend
+from trackside.audio.child import ChildLane
 from trackside.audio.clips import ClipBank
+from trackside.audio.lanes import Lane, LocalLane
 from trackside.audio.native import MiniaudioBackend
-from trackside.audio.players import ChainPlayer
 from trackside.core.clock import MonotonicClock
-from trackside.core.events import ActionKind, Event, Phase
+from trackside.core.events import ActionKind
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.runner import Runner
 from trackside.core.session import Session
+
+LaneMaker = Callable[[ClipBank], Lane]
+BACKENDS: dict[str, LaneMaker] = {
+    "miniaudio": lambda bank: ChildLane(("ALSA",)),
+    "miniaudio-in-process": lambda bank: LocalLane(MiniaudioBackend(["ALSA"]), bank),
+    "aplay": lambda bank: LocalLane(SystemBackend(bank, [["aplay", "-q"]]), bank),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -28,20 +36,15 @@ def _aplay() -> None:
     require_program("aplay", "alsa-utils")  # and ALSA itself, which the capture card is
 
 
-BackendMaker = Callable[[ClipBank], Backend]
-BACKENDS: dict[str, BackendMaker] = {
-    "miniaudio": lambda bank: ChildBackend(("ALSA",)),
-    "miniaudio-in-process": lambda bank: MiniaudioBackend(["ALSA"]),
-    "aplay": lambda bank: SystemBackend(bank, [["aplay", "-q"]]),
-}
-
-
 def chain_on(name: str, bank: ClipBank) -> ChainPlayer:
     reports: list[str] = []
-    backend = BACKENDS[name](bank)
-    player = ChainPlayer([backend], bank=bank, on_backend=lambda n, _r: reports.append(n))
+    lane = BACKENDS[name](bank)
+    player = ChainPlayer([lane], on_backend=lambda n, _r: reports.append(n))
     assert wait_until(lambda: bool(reports))
     assert reports == [player.backend] == [name.removesuffix("-in-process")]
+    # Up and ready before the first cue, as in the app (it starts with the first frame): a cue
+    # due now would be late by the time a process started on a busy machine.
+    assert wait_until(lane.ready.is_set)
     return player
 
 
@@ -118,33 +121,61 @@ def player_reached(player: ChainPlayer, count: int) -> Callable[[], bool]:
     return lambda: player.played == count
 
 
-def test_a_live_session_on_the_real_clock_sounds_every_cue_on_time(alsa_capture: Path) -> None:
-    """The runner, the listener and the player together, with due times on the monotonic clock."""
+def reached(capture: Path, clips: list[bytes]) -> Callable[[], bool]:
+    """A test for ``wait_until``: every one of ``clips``, in order, is in the capture."""
+    return lambda: find_in_order(capture.read_bytes(), clips) == len(clips)
+
+
+KEYS = (0.4, None, 0.4, 0.6, 0.4)
+"""Seconds into each step at which the key is pressed; None: the step ends by itself."""
+
+
+def test_a_live_session_on_the_real_clock_sounds_each_cue_at_its_moment(
+    alsa_capture: Path,
+) -> None:
+    """The runner, the listener and the miniaudio process together on the monotonic clock. The
+    runner is never ticked at a moment of the session's own until the cues of that moment have
+    reached the card: they were told ahead, and started by the player itself. Then every cue
+    reached the card once, in order, none before its moment and none dropped as late."""
     steps = []
     for rep in (1, 2, 3):
         steps.append(Step(StepKind.WORK, rep=rep))
         if rep < 3:
-            steps.append(Step(StepKind.RECOVERY, min_s=0.2, max_s=0.6))
+            steps.append(Step(StepKind.RECOVERY, min_s=0.3, max_s=1.2))
     plan = Plan("3 short reps", tuple(steps))
     bank = ClipBank()
     player = chain_on("miniaudio", bank)
-    heard: list[tuple[str, ...]] = []
+    heard: list[CueBatch] = []
     runner = Runner(Session(plan, countdown_s=1), MonotonicClock())
-    runner.listeners += [CueListener(player), lambda s, ev: heard.extend(cue_batches_of(s, ev))]
-    runner.act(ActionKind.START)
-    while not runner.session.finished:
-        time.sleep(0.02)
-        runner.tick()
-        if runner.session.running_phase is Phase.REP and runner.session.elapsed() > 0.3:
-            runner.act(ActionKind.MARK)
-    assert wait_until(lambda: player.played == len(heard))
+    runner.listeners += [
+        CueListener(player, time.monotonic),
+        lambda s, events: heard.extend(cue_batches(events, s.plan)),
+    ]
+    with SizePoller(alsa_capture) as poller:
+        runner.act(ActionKind.START)
+        while not runner.session.finished:
+            session, now = runner.session, runner.now()
+            index = session.step_index
+            key = KEYS[index] if index is not None and session.step is not None else None
+            key_at = None if key is None else now + key - session.elapsed(now)
+            due = session.next_due()
+            if key_at is not None and (due is None or key_at < due):
+                time.sleep(max(0.0, key_at - now))
+                runner.act(ActionKind.MARK)
+                continue
+            assert due is not None
+            coming = cue_batches(session.advance(due).events, plan)
+            sounded = reached(alsa_capture, [bank.render(batch.cues).pcm for batch in coming])
+            assert wait_until(sounded, timeout=5), f"{coming} never sounded by themselves"
+            runner.tick()
+        assert wait_until(lambda: player.played == len(heard))
     player.close()
-    assert player.dropped_late == 0
-    clips = [bank.render(cues).pcm for cues in heard]
-    assert find_in_order(alsa_capture.read_bytes(), clips) == len(heard)
-    assert heard[-1] == ("tone_marked", "tone_done", "say_done")
-
-
-def cue_batches_of(session: Session, events: tuple[Event, ...]) -> list[tuple[str, ...]]:
-    """The cue batches a listener hears for ``events``."""
-    return [batch.cues for batch in cue_batches(events, session.plan)]
+    assert player.dropped_late == 0  # each started within 0.75 s of its moment
+    captured = alsa_capture.read_bytes()
+    position = 0
+    for batch in heard:  # each once, in order, and never before its moment
+        at = captured.find(bank.render(batch.cues).pcm, position)
+        assert at >= 0, batch
+        assert poller.first_holding(at) >= batch.due, f"{batch} sounded early"
+        position = at + 1
+    assert heard[-1].cues == ("tone_marked", "tone_done", "say_done")

@@ -14,10 +14,12 @@ from audio_helpers import wait_until
 # miniaudio's NULL backend plays in real time, so the clip (about 14 s) is still playing at exit.
 MINIAUDIO_SCRIPT = """
 import time
+from trackside.audio import ChainPlayer
+from trackside.audio.clips import ClipBank
+from trackside.audio.lanes import LocalLane
 from trackside.audio.native import MiniaudioBackend
-from trackside.audio.players import ChainPlayer
 
-player = ChainPlayer([MiniaudioBackend(["NULL"])])
+player = ChainPlayer([LocalLane(MiniaudioBackend(["NULL"]), ClipBank())])
 player.play(("say_final_rep",) * 8)
 time.sleep(0.5)
 print("exiting", player.backend, player.played, flush=True)
@@ -26,10 +28,10 @@ print("exiting", player.backend, player.played, flush=True)
 # The default: miniaudio in its child process, playing in real time on the NULL backend.
 CHILD_SCRIPT = """
 import time
-from trackside.audio.child import ChildBackend
-from trackside.audio.players import ChainPlayer
+from trackside.audio import ChainPlayer
+from trackside.audio.child import ChildLane
 
-backend = ChildBackend(("NULL",))
+backend = ChildLane(("NULL",))
 player = ChainPlayer([backend])
 player.play(("say_final_rep",) * 8)
 time.sleep(1.0)
@@ -39,13 +41,14 @@ print("exiting", backend.pid, player.played, flush=True)
 # A player program that never ends: it must be killed at exit, not left behind.
 SYSTEM_SCRIPT = """
 import time
+from trackside.audio import ChainPlayer
 from trackside.audio.backends import SystemBackend
 from trackside.audio.clips import ClipBank
-from trackside.audio.players import ChainPlayer
+from trackside.audio.lanes import LocalLane
 
 bank = ClipBank()
 backend = SystemBackend(bank, [["sh", "-c", "sleep 30", "sh"]])
-player = ChainPlayer([backend], bank=bank)
+player = ChainPlayer([LocalLane(backend, bank)], bank=bank)
 player.play(("tone_go",))
 while backend._child is None:
     time.sleep(0.01)

@@ -13,30 +13,27 @@ import time
 from pathlib import Path
 
 import pytest
-from audio_helpers import find_in_order, wait_until
+from audio_helpers import chain, find_in_order, wait_until
 from requires import require_program
 from test_audio_capture import chain_on
-from test_audio_chain import chain
 
-from trackside.audio import CueListener, cue_batches
+from trackside.audio import ChainPlayer, CueBatch, CueListener, cue_batches
 from trackside.audio.backends import SystemBackend
-from trackside.audio.child import ChildBackend
+from trackside.audio.child import ChildLane
 from trackside.audio.clips import ClipBank
-from trackside.audio.players import ChainPlayer
 from trackside.core.clock import MonotonicClock
 from trackside.core.events import ActionKind
 from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.runner import Runner
 from trackside.core.session import Session
 
+A = ActionKind
+WINDOW = ("tone_window", "say_window_open")
+
 
 @pytest.fixture(autouse=True)
 def _aplay() -> None:
-    require_program("aplay", "alsa-utils")  # and ALSA itself, which the capture card is
-
-
-A = ActionKind
-WINDOW = ("tone_window", "say_window_open")
+    require_program("aplay", "alsa-utils")
 
 
 def live(
@@ -107,7 +104,7 @@ def test_the_3_2_1_and_go_sound_while_the_app_thread_is_busy_and_never_ticks(
         runner.tick()  # the app's thread comes back: the events come out, nothing sounds twice
         assert heard == wanted
         runner.act(A.MARK)
-        assert wait_until(lambda: player.played == 5)
+        assert wait_until(lambda: player.played == 5), f"{player.dropped_late} dropped as late"
     finally:
         player.close()
     assert find_in_order(captured_busy, clips) == len(clips)
@@ -118,16 +115,15 @@ def test_the_3_2_1_and_go_sound_while_the_app_thread_is_busy_and_never_ticks(
 def test_cues_scheduled_on_a_player_process_that_dies_go_to_the_next_player(
     alsa_capture: Path, bank: ClipBank
 ) -> None:
-    child = ChildBackend(("ALSA",))
+    child = ChildLane(("ALSA",))
     player, reports = chain(child, SystemBackend(bank, [["aplay", "-q"]]), bank=bank)
     assert player.sound_check().result(timeout=10) == "miniaudio"
     now = time.monotonic()
-    player.schedule(WINDOW, now + 1.0)
-    withdrawn = player.schedule(("tone_pip",), now + 2.0)
+    player.expect([CueBatch(now + 1.0, WINDOW), CueBatch(now + 2.0, ("tone_pip",))])
     assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     assert wait_until(lambda: player.backend == "aplay")
-    player.cancel(withdrawn)
+    player.expect([CueBatch(now + 1.0, WINDOW)])  # the pip is no longer coming
     assert wait_until(lambda: player.played == 2)
     time.sleep(1.5)  # past the withdrawn pip's moment
     player.close()
@@ -136,3 +132,4 @@ def test_cues_scheduled_on_a_player_process_that_dies_go_to_the_next_player(
     check, window = bank.render(("tone_go", "say_check")).pcm, bank.render(WINDOW).pcm
     assert find_in_order(captured, [check, window]) == 2
     assert bank.render(("tone_pip",)).pcm not in captured
+    assert player.dropped_late == 0  # the window went to aplay ahead, and sounded at its moment

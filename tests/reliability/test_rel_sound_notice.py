@@ -14,7 +14,7 @@ import pytest
 from rel_support import BUILTIN
 
 from trackside.audio.factory import make_player
-from trackside.audio.players import BackendListener, CuePlayer
+from trackside.audio.player import BackendListener, CuePlayer
 from trackside.core.clock import FakeClock
 from trackside.presets.loader import load_library
 from trackside.settings import Settings

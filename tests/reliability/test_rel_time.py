@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rel_support import WALL0, short_plan
 
-from trackside.audio.cues import CueListener
+from trackside.audio import CueBatch, CueListener
 from trackside.core.clock import FakeClock, SessionClock
 from trackside.core.events import ActionKind, EndReason, Phase
 from trackside.core.runner import Runner
@@ -222,6 +222,9 @@ class Heard:
     def play(self, cues: Sequence[str], due: float | None = None) -> None:
         now = self.clock()
         self.played.append((tuple(cues), now if due is None else due, now))
+
+    def expect(self, batches: Sequence[CueBatch]) -> None:
+        """What is told ahead is not kept: each batch comes to ``play`` when it is due."""
 
 
 def test_a_laptop_suspended_mid_recovery_wakes_with_the_real_time(kernel: Kernel) -> None:

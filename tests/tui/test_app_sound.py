@@ -8,7 +8,7 @@ from pathlib import Path
 from app_helpers import shipped
 
 from trackside.audio import RecordingPlayer
-from trackside.audio.players import BackendListener, CuePlayer
+from trackside.audio.player import BackendListener, CuePlayer
 from trackside.core.clock import FakeClock
 from trackside.settings import Settings, load_settings
 from trackside.tui.app import TracksideApp

@@ -1,8 +1,8 @@
 """Ways to make a sound that need nothing beyond the standard library.
 
-A backend plays one clip at a time on a thread of its own (the chain player gives each one a
-lane), blocking until the clip has played. It raises :class:`BackendFailed` when it cannot play,
-and the chain then drops it and plays the same clip on the next backend.
+A backend plays one clip at a time, blocking until the clip has played, on the thread of the
+scheduler that hands it the clips (see ``schedule.py``). It raises :class:`BackendFailed` when it
+cannot play, and the chain player then drops it and plays the same clip on the next backend.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ class Backend:
     name = "backend"
     needs_samples = True
     """False for backends that make a sound without the clip (the bell, silence)."""
-    first_start_s = 0.0
-    """Extra time allowed for the first clip to start (a backend that starts a process)."""
+    lead_s = 0.0
+    """How long before its start a clip is handed over, for a backend that gets ready first
+    (opens a device) and then starts it at its moment itself."""
 
     @property
     def label(self) -> str:
@@ -48,11 +49,23 @@ class Backend:
         return None
 
     def warm(self) -> None:
-        """Get ready ahead of the first clip, if that takes a while. Must not block."""
+        """Get ready ahead of the first clip, if that takes a while (on the scheduler's thread,
+        before it takes cues). A failure here shows up at the first clip."""
 
-    def play(self, clip: Clip, started: Started) -> None:
-        """Play ``clip`` and return once it has played; raise :class:`BackendFailed` if not."""
+    def ready(self) -> None:
+        """Get ready for the next clip while nothing is due soon. Never raises."""
+
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
+        """Play ``clip`` and return once it has played; raise :class:`BackendFailed` if not.
+
+        ``at`` is when to start it (None: now) for a backend with a lead (:attr:`lead_s`);
+        the others get each clip at its moment and start at once. ``cut`` is set when the clip
+        is withdrawn (see :meth:`cut`)."""
         raise NotImplementedError
+
+    def cut(self) -> None:
+        """A clip was withdrawn: end it now if it is the one waiting or playing (its ``cut``
+        event is set). Only backends that can cut a clip short do anything."""
 
     def stop(self) -> None:
         """Cut the clip playing now short (from another thread). Best effort, never raises."""
@@ -62,43 +75,10 @@ class Backend:
         self.stop()
 
 
-Reply = Callable[[str, int, "str | float | None"], None]
-"""``on_reply(kind, key, detail)`` from a :class:`DirectBackend`: ``S`` started (``detail``: the
-clip's length in seconds), ``D`` played, ``L`` dropped as late, ``E`` failed (``detail`` says
-why), ``dead`` (the backend is gone; ``detail`` says why)."""
-
-
-class DirectBackend(Backend):
-    """A backend that takes cues without a worker in between, each to start at a given time.
-
-    ``submit()`` returns at once (a few bytes to a pipe), so the app's thread hands a cue over
-    the moment it is produced, and a cue known ahead is handed over before it is due and starts
-    on time whatever the app is doing meanwhile. It reports each cue through ``on_reply``, from
-    a thread of its own; the chain player judges hangs and falls back from those reports.
-    """
-
-    def attach(self, on_reply: Reply, max_late: float, volume: float) -> None:
-        """Where to report, how late past its due time a cue may still start, and the volume
-        most cues will have (to get ready for)."""
-        raise NotImplementedError
-
-    def submit(
-        self, key: int, cues: tuple[str, ...], volume: float, due: float, at: float | None
-    ) -> None:
-        """Play ``cues`` at ``volume``, at ``at`` (None: now); ``due`` judges lateness. Both
-        on ``time.monotonic``. Raises :class:`BackendFailed` if it cannot take the cue."""
-        raise NotImplementedError
-
-    def cancel(self, key: int) -> None:
-        """Withdraw a cue submitted before (cut short if it has begun). Never raises."""
-        raise NotImplementedError
-
-    def death_reason(self) -> str:
-        """Why the backend stopped taking cues (may wait up to a second to find out)."""
-        return f"{self.label} stopped"
-
-    def play(self, clip: Clip, started: Started) -> None:
-        raise BackendFailed(f"{self.label} takes cues through submit()")
+def stop_quietly(backend: Backend) -> None:
+    """Cut a backend short; one whose stop fails too is given up on all the same."""
+    with contextlib.suppress(Exception):
+        backend.stop()
 
 
 def system_commands() -> list[list[str]]:
@@ -144,7 +124,7 @@ class SystemBackend(Backend):
         names = ", ".join(command[0] for command in system_commands()) or "none for this platform"
         return f"no player program found ({names})"
 
-    def play(self, clip: Clip, started: Started) -> None:
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
         path = self._bank.wav_path(clip)
         last = "no player program left"
         while self._commands:
@@ -226,7 +206,7 @@ class WinsoundBackend(Backend):
     def unavailable(self) -> str | None:
         return None if sys.platform == "win32" else "winsound exists only on Windows"
 
-    def play(self, clip: Clip, started: Started) -> None:
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
         if sys.platform != "win32":  # also tells mypy the rest is Windows-only
             raise BackendFailed("winsound exists only on Windows")
         import winsound
@@ -262,7 +242,7 @@ class BellBackend(Backend):
     def unavailable(self) -> str | None:
         return None if self._bell is not None else "no bell callback given"
 
-    def play(self, clip: Clip, started: Started) -> None:
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
         if self._bell is None:
             raise BackendFailed("no bell callback given")
         started()
@@ -278,5 +258,5 @@ class SilentBackend(Backend):
     name = "silent"
     needs_samples = False
 
-    def play(self, clip: Clip, started: Started) -> None:
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
         started()

@@ -5,24 +5,22 @@ would otherwise end the whole session; a stuck sound server would leave a thread
 with a device half open. In a child process, a crash is an exit status, a hang is a ``kill``, and
 libasound's messages go to the child's stderr (DEVNULL), never over the screen.
 
-The child is also the cue scheduler. The parent sends each cue batch as a few bytes (a key, its
-due time, the time to start it, the volume and the cue names) the moment it is known, from
-whatever thread produced it: a cue the engine knows ahead (a countdown pip, the window opening,
-a step ending by itself) is sent before it is due, and the child opens the device a little
-early and starts it at that moment on the shared monotonic clock, whatever the app is busy with.
-Any key press withdraws what was sent ahead (``C`` and the key). Clips play one at a time, in
-order of their start times; one that cannot start within ``max_late`` of its due time is dropped.
+:class:`ChildLane` is the parent's side: each cue is a few bytes written to the child's stdin
+the moment it is known, from whatever thread produced it. The child runs the lane's
+:class:`~trackside.audio.schedule.Scheduler` over miniaudio, on the monotonic clock both share,
+so a cue sent ahead starts at its moment whatever the app is busy with, and it keeps the next
+clip's device open between cues.
 
 On stdin: ``P`` key (u32) due (f64) start (f64, NaN: now) volume (f32) length (u16) and the cue
-names joined by commas; ``C`` key. On stdout: ``S`` key (the output has begun), ``D`` key (played),
-``L`` key (dropped as late), ``E`` key, a u16 length and a message (could not play). The child
-exits when its stdin closes (the parent exited or closed it).
+names joined by commas; ``C`` key (withdraw). On stdout: ``R`` 0 (ready), ``S`` key and the
+clip's length (f32), ``D`` key (played), ``L`` key (dropped as late), ``E`` key, a u16 length and
+a message (could not play). The child exits when its stdin closes (the parent exited or closed
+it).
 """
 
 from __future__ import annotations
 
 import contextlib
-import heapq
 import importlib.util
 import math
 import os
@@ -30,38 +28,35 @@ import struct
 import subprocess
 import sys
 import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from trackside.audio.backends import BackendFailed, DirectBackend, Reply, kill_process, signal_name
+from trackside.audio.backends import kill_process, signal_name
 from trackside.audio.clips import ClipBank, SoundsMissing
+from trackside.audio.lanes import FIRST_START_S, LaneGone
 from trackside.audio.native import MiniaudioBackend, miniaudio_backend_names
+from trackside.audio.schedule import Report, Scheduler, Setup
 
-LEAD_S = 0.15
-"""A cue sent ahead has its clip rendered and its device opened this long before it starts."""
 _PLAY = struct.Struct("<Iddf H")
 _KEY = struct.Struct("<I")
 _LENGTH = struct.Struct("<f")
 
 
-class ChildBackend(DirectBackend):
-    """The miniaudio backend, run in a child process (``python -m trackside.audio.child``)."""
+class ChildLane:
+    """The miniaudio lane: its scheduler in a child process (``-m trackside.audio.child``)."""
 
     name = "miniaudio"
-    first_start_s = 2.0  # Python's start and miniaudio's import, on a slow or busy machine
+    label = "miniaudio"
+    first_start_s = FIRST_START_S
 
     def __init__(self, backends: tuple[str, ...] | None = None, sounds: Path | None = None) -> None:
         self._names = backends if backends is not None else miniaudio_backend_names()
         self._sounds = sounds
         self._lock = threading.Lock()
-        self._write_lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
         self._stopped = False
-        self._on_reply: Reply | None = None
-        self._max_late = 0.75
-        self._volume = 1.0
+        self.ready = threading.Event()
+        """Set once the child has said it takes cues."""
 
     @property
     def pid(self) -> int | None:
@@ -77,14 +72,30 @@ class ChildBackend(DirectBackend):
             return "no Python interpreter to run the player process"
         return None
 
-    def attach(self, on_reply: Reply, max_late: float, volume: float) -> None:
-        self._on_reply = on_reply
-        self._max_late = max_late
-        self._volume = volume
-
-    def warm(self) -> None:
-        """Start the child ahead of the first cue (its imports take about 0.1 s)."""
-        self._spawn()
+    def start(self, setup: Setup) -> None:
+        """Start the child (its imports take about 0.1 s). Its clock is ``time.monotonic``."""
+        report = setup.report
+        argv = [sys.executable, "-m", "trackside.audio.child", ",".join(self._names)]
+        argv += [repr(setup.max_late), repr(setup.volume), str(self._sounds or "")]
+        try:
+            child = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl+C meant for the app never reaches it
+            )
+        except OSError as error:
+            report("dead", 0, f"miniaudio player process could not start: {error}")
+            return
+        assert child.stdin is not None
+        os.set_blocking(child.stdin.fileno(), False)
+        with self._lock:
+            self._child = child
+        reader = threading.Thread(
+            target=self._read, args=(child, report), name="trackside-audio-replies", daemon=True
+        )
+        reader.start()
 
     def submit(
         self, key: int, cues: tuple[str, ...], volume: float, due: float, at: float | None
@@ -94,51 +105,28 @@ class ChildBackend(DirectBackend):
         self._write(b"P" + _PLAY.pack(key, due, start, volume, len(names)) + names)
 
     def cancel(self, key: int) -> None:
-        with contextlib.suppress(BackendFailed):
+        with contextlib.suppress(LaneGone):
             self._write(b"C" + _KEY.pack(key))
 
     def _write(self, message: bytes) -> None:
         """Hand a message to the child without ever waiting on it (its pipe is non-blocking)."""
-        child = self._spawn()
-        assert child.stdin is not None
-        try:
-            with self._write_lock:
-                written = os.write(child.stdin.fileno(), message)
-        except BlockingIOError:
-            written = 0
-        except (OSError, ValueError):
-            raise BackendFailed("miniaudio player process is gone") from None
-        if written != len(message):  # 64 kB of cues unread: the child is stuck
-            raise BackendFailed("miniaudio player process stopped reading")
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
         with self._lock:
-            if self._stopped:
-                raise BackendFailed("miniaudio player process stopped")
-            if self._child is None:
-                argv = [sys.executable, "-m", "trackside.audio.child", ",".join(self._names)]
-                argv += [repr(self._max_late), repr(self._volume), str(self._sounds or "")]
-                self._child = subprocess.Popen(
-                    argv,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,  # a Ctrl+C meant for the app never reaches it
-                )
-                assert self._child.stdin is not None
-                os.set_blocking(self._child.stdin.fileno(), False)
-                reader = threading.Thread(
-                    target=self._read, args=(self._child,), name="trackside-audio-replies"
-                )
-                reader.daemon = True
-                reader.start()
-            return self._child
+            child = self._child
+            if self._stopped or child is None or child.stdin is None:
+                raise LaneGone("miniaudio player process stopped" if child else "not started")
+            try:
+                written = os.write(child.stdin.fileno(), message)
+            except BlockingIOError:
+                written = 0
+            except (OSError, ValueError):
+                raise LaneGone("miniaudio player process is gone") from None
+        if written != len(message):  # 64 kB of cues unread: the child is stuck
+            raise LaneGone("miniaudio player process stopped reading")
 
-    def _read(self, child: subprocess.Popen[bytes]) -> None:
-        """The replies thread: each reply goes to ``on_reply``; the end of the child too."""
+    def _read(self, child: subprocess.Popen[bytes], report: Report) -> None:
+        """The replies thread: each reply is reported; the end of the child too."""
         replies = child.stdout
         assert replies is not None
-        report = self._report
         try:
             while True:
                 kind = replies.read(1)
@@ -152,17 +140,16 @@ class ChildBackend(DirectBackend):
                 elif kind == b"E":
                     size = int.from_bytes(replies.read(2), "little")
                     detail = replies.read(size).decode(errors="replace")
+                elif kind == b"R":
+                    self.ready.set()
                 report(kind.decode(errors="replace"), key, detail)
-        except (OSError, ValueError):
+        except (OSError, ValueError, struct.error):
             pass
         if not self._stopped:
             report("dead", 0, self.death_reason())
 
-    def _report(self, kind: str, key: int, detail: str | float | None) -> None:
-        if self._on_reply is not None:
-            self._on_reply(kind, key, detail)
-
     def death_reason(self) -> str:
+        """Why the child stopped taking cues (waits up to a second to find out)."""
         child = self._child
         if child is None:
             return "miniaudio player process did not start"
@@ -196,130 +183,43 @@ class ChildBackend(DirectBackend):
 # -- the child's side ---------------------------------------------------------------------------
 
 
-@dataclass(order=True)
-class _Cue:
-    start: float
-    order: int
-    key: int = field(compare=False)
-    due: float = field(compare=False)
-    cues: tuple[str, ...] = field(compare=False)
-    volume: float = field(compare=False)
-    cut: threading.Event = field(compare=False, default_factory=threading.Event)
-
-
-class Scheduler:
-    """The child's loop: cues in order of their start times, each started on time."""
-
-    def __init__(
-        self, backend: MiniaudioBackend, bank: ClipBank, replies: IO[bytes], max_late: float
-    ) -> None:
-        self.backend = backend
-        self.bank = bank
-        self.replies = replies
-        self.max_late = max_late
-        self._waiting: list[_Cue] = []
-        self._cues: dict[int, _Cue] = {}
-        self._changed = threading.Condition()
-        self._closed = False
-        self._order = 0
-        self._reply_lock = threading.Lock()
-
-    def read(self, requests: IO[bytes]) -> None:
-        """The reading thread: take each message as it arrives, until stdin closes."""
-        try:
-            while True:
-                kind = requests.read(1)
-                if kind == b"P":
-                    key, due, start, volume, size = _PLAY.unpack(requests.read(_PLAY.size))
-                    names = requests.read(size).decode()
-                    now = time.monotonic()
-                    start = now if math.isnan(start) else start
-                    self.add(key, due, start, tuple(names.split(",")), volume)
-                elif kind == b"C":
-                    self.cancel(_KEY.unpack(requests.read(_KEY.size))[0])
-                else:
-                    return
-        except (OSError, ValueError, struct.error):
-            return
-        finally:
-            with self._changed:
-                self._closed = True
-                self._changed.notify()
-            self.backend.stop()
-
-    def add(self, key: int, due: float, start: float, cues: tuple[str, ...], volume: float) -> None:
-        with self._changed:
-            self._order += 1
-            cue = _Cue(start, self._order, key, due, cues, volume)
-            self._cues[key] = cue
-            heapq.heappush(self._waiting, cue)
-            self._changed.notify()
-
-    def cancel(self, key: int) -> None:
-        with self._changed:
-            cue = self._cues.pop(key, None)
-            if cue is None:
-                return
-            cue.cut.set()
-            self._changed.notify()
-        self.backend.cut()  # wakes the cue playing now only if it is this one
-
-    def run(self) -> None:
-        """Play each cue at its time, until stdin closes."""
+def read_requests(requests: IO[bytes], scheduler: Scheduler) -> None:
+    """The child's reading thread: each message to the scheduler as it arrives, until stdin
+    closes; then the scheduler is closed and what plays is stopped."""
+    try:
         while True:
-            cue = self._next()
-            if cue is None:
+            kind = requests.read(1)
+            if kind == b"P":
+                key, due, start, volume, size = _PLAY.unpack(requests.read(_PLAY.size))
+                names = tuple(requests.read(size).decode().split(","))
+                scheduler.add(key, names, volume, due, None if math.isnan(start) else start)
+            elif kind == b"C":
+                scheduler.cancel(_KEY.unpack(requests.read(_KEY.size))[0])
+            else:
                 return
-            self._play(cue)
-            with self._changed:
-                self._cues.pop(cue.key, None)
-                idle = not self._waiting or self._waiting[0].start - time.monotonic() > LEAD_S
-            if idle:  # a device ready for the next cue; one due sooner opens its own
-                self.backend.ready()
+    except (OSError, ValueError, struct.error):
+        return
+    finally:
+        scheduler.close()
+        scheduler.backend.stop()
 
-    def _next(self) -> _Cue | None:
-        with self._changed:
-            while not self._closed:
-                while self._waiting and self._waiting[0].cut.is_set():
-                    heapq.heappop(self._waiting)
-                if self._waiting:
-                    wait = self._waiting[0].start - LEAD_S - time.monotonic()
-                    if wait <= 0:
-                        return heapq.heappop(self._waiting)
-                    self._changed.wait(wait)
-                else:
-                    self._changed.wait()
-            return None
 
-    def _play(self, cue: _Cue) -> None:
-        try:
-            clip = self.bank.render(cue.cues, cue.volume)
-        except SoundsMissing as error:
-            self._reply(b"E", cue.key, str(error))
-            return
-        if time.monotonic() - cue.due > self.max_late:
-            self._reply(b"L", cue.key)
-            return
-        start = cue.start if cue.start > time.monotonic() else None
-        try:
-            started = _LENGTH.pack(clip.duration)
-            self.backend.play(clip, lambda: self._reply(b"S", cue.key, started), start, cue.cut)
-        except BackendFailed as error:
-            self._reply(b"E", cue.key, str(error))
-        else:
-            if not cue.cut.is_set():
-                self._reply(b"D", cue.key)
+def replies_to(stream: IO[bytes]) -> Report:
+    """The scheduler's reports, written to ``stream`` as the parent reads them."""
+    lock = threading.Lock()
 
-    def _reply(self, kind: bytes, key: int, detail: str | bytes | None = None) -> None:
-        data = kind + _KEY.pack(key)
-        if isinstance(detail, bytes):
-            data += detail
+    def report(kind: str, key: int, detail: str | float | None) -> None:
+        data = kind.encode() + _KEY.pack(key)
+        if isinstance(detail, float):
+            data += _LENGTH.pack(detail)
         elif detail is not None:
             text = detail.encode()[:1000]
             data += len(text).to_bytes(2, "little") + text
-        with self._reply_lock:
-            self.replies.write(data)
-            self.replies.flush()
+        with lock:
+            stream.write(data)
+            stream.flush()
+
+    return report
 
 
 def serve(
@@ -333,12 +233,11 @@ def serve(
     """The child's whole life: warm up, then schedule and play cues until stdin closes."""
     backend = MiniaudioBackend(names or None)  # never miniaudio's default list: it has JACK
     backend.warm()  # while the app starts, so the first cue is as prompt as the others
-    backend.ready()
     bank = ClipBank(sounds)
     with contextlib.suppress(SoundsMissing):
         bank.prepare(volume)  # read and scale the sounds now, not at the first cue
-    scheduler = Scheduler(backend, bank, replies, max_late)
-    reader = threading.Thread(target=scheduler.read, args=(requests,), daemon=True)
+    scheduler = Scheduler(backend, bank, Setup(replies_to(replies), max_late, volume))
+    reader = threading.Thread(target=read_requests, args=(requests, scheduler), daemon=True)
     reader.start()
     try:
         scheduler.run()

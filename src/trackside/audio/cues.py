@@ -1,4 +1,5 @@
-"""Which sounds an engine event makes: a pure mapping, standard library only.
+"""Which sounds an engine event makes, and which the session will make by itself: a pure
+mapping, standard library only (the stateful listener that plays them is in ``listener.py``).
 
 A cue is the name of a WAV file in ``sounds/`` (without ``.wav``): ``tone_*`` are synthesized
 tones, ``say_*`` and ``num_*`` spoken words. An event maps to a short sequence of cues, and the
@@ -11,9 +12,8 @@ and an effort-display workout must not hear a time at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 from trackside.core.events import Event, EventKind
 from trackside.core.plan import Plan
@@ -142,12 +142,8 @@ def cue_batches(events: Iterable[Event], plan: Plan) -> tuple[CueBatch, ...]:
 
 
 AHEAD_S = 10.0
-"""How far ahead the cues the session will sound by itself are handed to a scheduling player."""
+"""How far ahead the cues the session will sound by itself are told to the player."""
 _AHEAD_MAX = 16
-_RESHIFT_S = 0.001
-"""A batch told ahead is told again when the clock shift is known this much better."""
-_SUSPENDED_S = 0.5
-"""A shift that moved this much means the clocks parted (a suspend): what was told is stale."""
 
 
 def upcoming(session: Session, horizon: float = AHEAD_S) -> tuple[CueBatch, ...]:
@@ -166,85 +162,6 @@ def upcoming(session: Session, horizon: float = AHEAD_S) -> tuple[CueBatch, ...]
         session, events = session.advance(due)
         batches.extend(cue_batches(events, session.plan))
     return tuple(batches)
-
-
-class CueSink(Protocol):
-    """Anything with a player's ``play(cues, due)``."""
-
-    def play(self, cues: Sequence[str], due: float | None = None) -> None: ...
-
-
-@runtime_checkable
-class CueScheduler(Protocol):
-    """A player that can also be told a cue ahead of its time, and told again it is off."""
-
-    def play(self, cues: Sequence[str], due: float | None = None) -> None: ...
-
-    def schedule(self, cues: Sequence[str], due: float) -> int: ...
-
-    def cancel(self, ticket: int) -> None: ...
-
-
-class CueListener:
-    """A runner listener that sounds the events of a session on a player.
-
-    ``Runner(session, clock, listeners=[CueListener(player)])``: each batch is played with its
-    due time. The engine's times are on the runner's clock; give ``player_clock`` (the clock the
-    player judges lateness by, ``time.monotonic`` for the real one) when the two differ, as for a
-    resumed session whose clock carries on from another process, and the due times are moved
-    onto it.
-
-    With a player that schedules (:class:`CueScheduler`), the batches the session will sound by
-    itself (:func:`upcoming`) are scheduled ahead at each change, so each starts at its moment
-    whatever the app's thread is doing then; any key (a mark, undo, pause, skip, end) changes
-    what is upcoming, and what is no longer coming is cancelled. When an event comes due, its
-    batch was scheduled already and is not played twice.
-    """
-
-    def __init__(self, player: CueSink, player_clock: Callable[[], float] | None = None) -> None:
-        self.player = player
-        self.player_clock = player_clock
-        self._tickets: dict[tuple[float, tuple[str, ...]], tuple[int, float]] = {}
-        """Each batch told ahead: its ticket, and the clock shift it was told with."""
-        self._shift = 0.0
-        self._session_start: object = None
-
-    def __call__(self, session: Session, events: tuple[Event, ...]) -> None:
-        shift = self._shift_for(session)
-        for batch in cue_batches(events, session.plan):
-            told = self._tickets.pop((batch.due, batch.cues), None)
-            if told is not None and abs(told[1] - shift) > _SUSPENDED_S:
-                # Told on a clock that has since jumped (the computer slept): take it back,
-                # and this batch is judged late or not like any other.
-                if isinstance(self.player, CueScheduler):
-                    self.player.cancel(told[0])
-                told = None
-            if told is None:
-                self.player.play(batch.cues, batch.due + shift)
-        if isinstance(self.player, CueScheduler):
-            self._schedule(self.player, session, shift)
-
-    def _schedule(self, player: CueScheduler, session: Session, shift: float) -> None:
-        ahead = {(batch.due, batch.cues): batch for batch in upcoming(session)}
-        for key, (ticket, told_shift) in list(self._tickets.items()):
-            if key not in ahead or abs(told_shift - shift) > _RESHIFT_S:
-                player.cancel(ticket)
-                del self._tickets[key]
-        for key, batch in ahead.items():
-            if key not in self._tickets:
-                self._tickets[key] = (player.schedule(batch.cues, batch.due + shift), shift)
-
-    def _shift_for(self, session: Session) -> float:
-        """Session time to player time. Reading the player's clock after the runner read its
-        own only ever adds to the difference, so within one session the least seen is kept."""
-        if self.player_clock is None:
-            return 0.0
-        seen = self.player_clock() - session.now
-        first = session.actions[0] if session.actions else None
-        if first is not self._session_start or seen < self._shift:
-            self._session_start = first
-            self._shift = seen
-        return self._shift
 
 
 def _next_is_rep(event: Event, plan: Plan) -> bool:

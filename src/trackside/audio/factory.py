@@ -12,10 +12,11 @@ from trackside.audio.backends import (
     SystemBackend,
     WinsoundBackend,
 )
-from trackside.audio.child import ChildBackend
+from trackside.audio.child import ChildLane
 from trackside.audio.clips import ClipBank
+from trackside.audio.lanes import Lane, LocalLane
 from trackside.audio.native import SimpleaudioBackend
-from trackside.audio.players import BackendListener, ChainPlayer, CuePlayer
+from trackside.audio.player import BackendListener, ChainPlayer
 
 AUDIO_BACKENDS = ("auto", "miniaudio", "system", "winsound", "bell", "silent", "simpleaudio")
 """The values ``--audio`` accepts. ``auto`` is the whole chain; the others start the chain there."""
@@ -48,13 +49,13 @@ def make_player(
     volume: float = 1.0,
     bell: Callable[[], None] | None = None,
     on_backend: BackendListener | None = None,
-) -> CuePlayer:
+) -> ChainPlayer:
     """The player for ``--audio backend`` (checked by :func:`check_backend` first).
 
     ``auto`` tries miniaudio, a system player, winsound, the bell, then silence. Naming a
     backend puts it first, followed only by the bell and silence, so a failure is still heard
-    and shown. ``bell`` is called (on the audio thread: it must not block) to ring the terminal
-    bell and flash the screen; ``on_backend(name, reason)`` (also on the audio thread) reports
+    and shown. ``bell`` is called (on an audio thread: it must not block) to ring the terminal
+    bell and flash the screen; ``on_backend(name, reason)`` (also on an audio thread) reports
     the backend in use at once, then every change. ``volume`` is 0 to 1.
     """
     name = check_backend(backend)
@@ -62,21 +63,24 @@ def make_player(
     return ChainPlayer(_chain(name, bank, bell), volume=volume, on_backend=on_backend, bank=bank)
 
 
-def _chain(name: str, bank: ClipBank, bell: Callable[[], None] | None) -> list[Backend]:
-    tail: list[Backend] = [BellBackend(bell), SilentBackend()]
+def _chain(name: str, bank: ClipBank, bell: Callable[[], None] | None) -> list[Lane]:
+    """The lanes ``--audio name`` plays on, in the order they are tried."""
+
+    def here(*backends: Backend) -> list[Lane]:
+        return [LocalLane(backend, bank) for backend in backends]
+
+    tail = here(BellBackend(bell), SilentBackend())
     if name == "auto":
-        native: list[Backend] = [ChildBackend(), SystemBackend(bank)]
-        if sys.platform == "win32":
-            native.append(WinsoundBackend(bank))
-        return [*native, *tail]
+        windows = here(WinsoundBackend(bank)) if sys.platform == "win32" else []
+        return [ChildLane(), *here(SystemBackend(bank)), *windows, *tail]
     if name == "silent":
-        return [SilentBackend()]
+        return here(SilentBackend())
     if name == "bell":
         return tail
-    first: dict[str, Callable[[], Backend]] = {
-        "miniaudio": ChildBackend,
-        "system": lambda: SystemBackend(bank),
-        "winsound": lambda: WinsoundBackend(bank),
-        "simpleaudio": SimpleaudioBackend,
+    first: dict[str, Callable[[], Lane]] = {
+        "miniaudio": ChildLane,
+        "system": lambda: LocalLane(SystemBackend(bank), bank),
+        "winsound": lambda: LocalLane(WinsoundBackend(bank), bank),
+        "simpleaudio": lambda: LocalLane(SimpleaudioBackend(), bank),
     }
     return [first[name](), *tail]

@@ -1,8 +1,9 @@
 """In-process backends on native audio libraries: miniaudio (default) and simpleaudio (opt-in).
 
-Both are imported lazily, on the player's worker thread, so importing trackside stays cheap and a
-broken library never stops the app from starting. Traps coded around here (each reproduced while
-the audio stack was chosen):
+Both are imported lazily, on the thread of the scheduler that plays them (miniaudio's is in its
+own child process, see ``child.py``), so importing trackside stays cheap and a broken library
+never stops the app from starting. Traps coded around here (each reproduced while the audio
+stack was chosen):
 
 * libasound prints errors straight to fd 2, where Textual draws the screen: :func:`quiet_alsa`.
 * A miniaudio device still open at exit hangs the process: every device is closed after its clip,
@@ -31,6 +32,8 @@ from trackside.audio.clips import RATE, Clip
 _DRAIN_S = 0.12
 """How long a device keeps running after the last samples are handed over, so they are heard."""
 _BUFFER_MS = 40
+LEAD_S = 0.15
+"""A clip is handed over this long before it starts: its device opens, then starts on time."""
 
 _alsa_lock = threading.Lock()
 _alsa_handler: Any = None
@@ -74,6 +77,7 @@ class MiniaudioBackend(Backend):
     """miniaudio, one device per clip, closed and its context released after the clip."""
 
     name = "miniaudio"
+    lead_s = LEAD_S
 
     def __init__(self, backends: Sequence[str] | None = None) -> None:
         self._names = tuple(backends) if backends is not None else miniaudio_backend_names()
@@ -129,20 +133,13 @@ class MiniaudioBackend(Backend):
             app_name="trackside",
         )
 
-    def play(
-        self,
-        clip: Clip,
-        started: Started,
-        start_at: float | None = None,
-        cut: threading.Event | None = None,
-    ) -> None:
-        """Play ``clip``. With ``start_at`` (on ``time.monotonic``) the device is opened at once
-        and started at that moment, so opening it costs the cue no time. Setting ``cut`` (then
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
+        """Play ``clip``. With ``at`` (on ``time.monotonic``) the device is opened at once and
+        started at that moment, so opening it costs the cue no time. Setting ``cut`` (then
         calling :meth:`cut`) cancels the clip, waiting or playing."""
-
         quiet_alsa()
         finished = self._finished = threading.Event()
-        cut = self._cut = cut or threading.Event()
+        self._cut = cut
         if self._abort.is_set():
             return
         with self._lock:
@@ -156,8 +153,8 @@ class MiniaudioBackend(Backend):
         try:
             feed = _feed(clip.pcm, finished)
             next(feed)
-            if start_at is not None:
-                cut.wait(max(0.0, start_at - time.monotonic()))
+            if at is not None:
+                cut.wait(max(0.0, at - time.monotonic()))
             if self._abort.is_set() or cut.is_set():
                 return
             device.start(feed)
@@ -264,7 +261,7 @@ class SimpleaudioBackend(Backend):
     def unavailable(self) -> str | None:
         return simpleaudio_refusal()
 
-    def play(self, clip: Clip, started: Started) -> None:
+    def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
         import simpleaudio
 
         quiet_alsa()

@@ -36,7 +36,6 @@ from trackside.tui.screens.ready import ReadyScreen
 from trackside.tui.sound import (
     VOLUMES,
     AppSound,
-    AudioControl,
     AudioFactory,
     Rang,
     SoundChanged,
@@ -48,6 +47,7 @@ from trackside.tui.themes import DARK, LIGHT, THEMES
 if TYPE_CHECKING:
     # Loaded when first shown or used, not before the first frame (see ``_picker``); their
     # messages are handled by name (``on_summary_screen_closed``), not with ``@on``.
+    from trackside.audio.player import CuePlayer
     from trackside.tui.screens.picker import PickerScreen
     from trackside.tui.screens.session import SessionScreen
     from trackside.tui.screens.summary import SummaryScreen
@@ -84,7 +84,7 @@ class TracksideApp(App[int]):
         config_path: Path | None = None,
         listeners: Sequence[EventListener] = (),
         log_factory: LogFactory | None = None,
-        audio: AudioControl | None = None,
+        audio: CuePlayer | None = None,
         audio_factory: AudioFactory | None = None,
         history: HistoryAtStart | None = None,
         settings_problems: Sequence[str] = (),

@@ -26,7 +26,7 @@ from trackside.tui.app import TracksideApp
 from trackside.tui.sound import AudioFactory
 
 if TYPE_CHECKING:
-    from trackside.audio.players import BackendListener, CuePlayer
+    from trackside.audio.player import BackendListener, CuePlayer
 
 EXIT_USAGE = 2
 _THEMES = {"dark": "trackside-dark", "light": "trackside-light"}

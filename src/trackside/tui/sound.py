@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual.app import App
 from textual.message import Message
@@ -21,7 +21,7 @@ from textual.message import Message
 from trackside.core.runner import EventListener
 
 if TYPE_CHECKING:
-    from trackside.audio.players import BackendListener, CuePlayer
+    from trackside.audio.player import BackendListener, CuePlayer
 
 AudioFactory: TypeAlias = "Callable[[Callable[[], None], BackendListener], CuePlayer]"
 """Makes the cue player, given the bell to ring and where to report the backend in use."""
@@ -32,18 +32,6 @@ FLASH_S = 0.3
 FALLBACKS = frozenset({"bell", "silent"})
 """The backends cues fall back to when no player reaches a sound device (the session screen
 shows them in the warning colour)."""
-
-
-class AudioControl(Protocol):
-    """What the session screen needs of the cue player: its mute switch and the backend."""
-
-    @property
-    def backend(self) -> str: ...
-
-    @property
-    def muted(self) -> bool: ...
-
-    def set_muted(self, muted: bool) -> None: ...
 
 
 @dataclass
@@ -73,7 +61,7 @@ class AppSound:
         self,
         app: App[int],
         factory: AudioFactory | None,
-        audio: AudioControl | None,
+        audio: CuePlayer | None,
         listeners: list[EventListener],
     ) -> None:
         self.app = app
@@ -87,7 +75,7 @@ class AppSound:
         """Make the real cue player, once."""
         if self.factory is None or self.player is not None:
             return
-        from trackside.audio.cues import CueListener
+        from trackside.audio.listener import CueListener
 
         self.player = self.factory(self._rang_from_thread, self._changed_from_thread)
         self.audio = self.player

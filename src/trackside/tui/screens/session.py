@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,7 +37,7 @@ from trackside.core.timefmt import split
 from trackside.tui.keys import screen_key
 from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
-from trackside.tui.sound import FALLBACKS, AudioControl
+from trackside.tui.sound import FALLBACKS
 from trackside.tui.textual_fixes import collect_after_refresh
 from trackside.tui.view import KEY_ACTIONS, HintKeys, distance_label, key_live, next_redraw, view
 from trackside.tui.widgets.big_text import BigText
@@ -44,6 +45,9 @@ from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
 from trackside.tui.widgets.rep_strip import RepStrip
 from trackside.tui.widgets.window_bar import WindowBar
+
+if TYPE_CHECKING:
+    from trackside.audio.player import CuePlayer
 
 NOTICE_S = 5.0
 """How long a refusal ("window opens in 0:42") stays on screen."""
@@ -123,7 +127,7 @@ class SessionScreen(Screen[None]):
         shown: bool
 
     def __init__(
-        self, runner: Runner, *, show_rep_clock: bool = False, audio: AudioControl | None = None
+        self, runner: Runner, *, show_rep_clock: bool = False, audio: CuePlayer | None = None
     ) -> None:
         super().__init__()
         self.runner = runner
