@@ -137,9 +137,10 @@ class Chain:
             self._sent[request.key] = request
             if self._in_use is not None:
                 self._submit(self._in_use.lane, request)
-            moment = request.sent if request.at is None else request.at
-            if moment + self._limits.start_timeout < self._wakes_at:
-                self._replies.put(None)  # to look for a hang in time
+            look = (request.sent if request.at is None else request.at) + self._limits.start_timeout
+            if look < self._wakes_at:  # it must look for a hang sooner: wake it (once a burst)
+                self._wakes_at = look
+                self._replies.put(None)
 
     def withdraw(self, request: Request) -> None:
         """Take back a request not played yet (cut short if it has just begun)."""

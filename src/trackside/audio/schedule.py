@@ -130,6 +130,8 @@ class Scheduler:
             return None
 
     def _play(self, cue: _Cue) -> None:
+        if cue.cut.is_set():  # withdrawn as it came up
+            return
         if self.clock() - cue.due > self._setup.max_late:
             self.report("L", cue.key, None)
             return
