@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +20,13 @@ import pytest
 from audio_helpers import FakeBackend, Ticker, chain, find_in_order, wait_until
 from requires import require_library, require_program
 
-from trackside.audio import SOUND_CHECK, CuePlayer, RecordingPlayer
+from trackside.audio import SOUND_CHECK, ChainPlayer, CuePlayer, RecordingPlayer
 from trackside.audio.backends import Backend, BellBackend, SystemBackend
 from trackside.audio.child import ChildLane
 from trackside.audio.clips import ClipBank
 from trackside.audio.lanes import LocalLane
 from trackside.audio.native import MiniaudioBackend
+from trackside.audio.schedule import Report, Setup
 from trackside.core.clock import FakeClock
 
 
@@ -225,3 +227,77 @@ def test_a_player_still_running_past_its_limit_is_killed(bank: ClipBank) -> None
     player.close()
     assert reports[-1][0] == "good"
     assert re.fullmatch(r"sh still running after [\d.]+ s: killed", reports[-1][1] or "")
+
+
+class ManualLane:
+    """A lane the test speaks for: it takes cues and says of them only what the test says."""
+
+    first_start_s = 0.0
+
+    def __init__(self, name: str) -> None:
+        self.name = self.label = name
+        self.ready = threading.Event()
+        self.submitted: list[int] = []
+        self._report: Report | None = None
+
+    def unavailable(self) -> str | None:
+        return None
+
+    def start(self, setup: Setup) -> None:
+        self._report = setup.report
+        setup.report("R", 0, None)
+        self.ready.set()
+
+    def submit(self, key: int, cues: object, volume: float, due: float, at: object) -> None:
+        self.submitted.append(key)
+
+    def report(self, kind: str, key: int, detail: str | float | None = None) -> None:
+        assert self._report is not None
+        self._report(kind, key, detail)
+
+    def cancel(self, key: int) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class HeldClock:
+    """A clock moved by hand that can hold the chain's watcher at its next reading, as a busy
+    machine leaves a thread waiting for the CPU while replies come in."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.armed = False
+        self.held = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self) -> float:
+        if self.armed and threading.current_thread().name == "trackside-audio":
+            self.armed = False
+            self.held.set()
+            self.go.wait(10)
+        return self.now
+
+
+def test_a_cue_begun_in_time_is_no_hang_when_the_watcher_wakes_late() -> None:
+    clock = HeldClock()
+    first, second = ManualLane("first"), ManualLane("second")
+    player = ChainPlayer([first, second], clock=clock, bank=None)  # type: ignore[list-item]
+    assert wait_until(lambda: player.backend == "first" and first.ready.is_set())
+    time.sleep(0.3)  # the watcher has heard "ready" and sleeps until a cue is sent
+    clock.armed = True
+    player.play(("tone_go",))  # sent at 100.0: it must begin by 100.4
+    assert clock.held.wait(10)  # the watcher woke to look, and waits for the CPU
+    key = first.submitted[0]
+    first.report("S", key, 0.2)  # the lane began it at once ...
+    clock.now += 0.5  # ... and the watcher runs again half a second later
+    clock.go.set()
+    first.report("D", key)
+    assert wait_until(lambda: player.played == 1), "a cue that began in time was taken for a hang"
+    assert player.backend == "first"
+    assert second.submitted == []
+    player.close()

@@ -181,6 +181,8 @@ class Chain:
         self._start()
         while True:
             with self._lock:  # a request sent from now on sees when the watcher looks next
+                if self._closed:  # its wake may have been taken with the replies (_watch)
+                    return
                 wait = self._next_wake(self._deadline(list(self._sent.values())))
                 self._wakes_at = math.inf if wait is None else self._clock() + wait
             try:
@@ -270,9 +272,20 @@ class Chain:
         _answer(request, lane.label)
 
     def _watch(self) -> None:
+        """Drop the lane in use if it hung or stalled. Every reply it made before ``now`` is
+        heard first: a watcher that woke late (a busy machine) must not take a cue that began
+        in time, its reply waiting in the queue, for a hang."""
+        now = self._clock()
+        while True:
+            try:
+                reply = self._replies.get_nowait()
+            except queue.Empty:
+                break
+            if reply is not None:
+                self._on_reply(reply)
         with self._lock:
             deadline = self._deadline(list(self._sent.values()))
-        if deadline is not None and self._clock() > deadline[0]:
+        if deadline is not None and now > deadline[0]:
             self._fall_back(deadline[1])
 
     def _next_wake(self, deadline: tuple[float, str] | None) -> float | None:
