@@ -227,7 +227,7 @@ DERIVING = (
     Path(trackside.core.__file__).parent / "stats.py",
     Path(trackside.history.__file__).parent / "derived.py",
 )
-FINGERPRINTS = {1: "51149c17"}
+FINGERPRINTS = {1: "e15d4e0c"}
 """The code that derives the history, by DERIVED_VERSION: its syntax without docstrings."""
 
 

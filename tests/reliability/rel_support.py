@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,3 +206,26 @@ def stored_session(data: Path, preset_file: Path, note: str) -> None:
     assert runner.session.finished
     log.finish(runner.session, 7, note)
     store.close()
+
+
+# -- disks -------------------------------------------------------------------------------------
+
+# The read-only and full-disk helpers live with the history tests (one place: mounting as root
+# or through sudo -n, failing instead of skipping where CI=true).
+sys.path.append(str(Path(__file__).resolve().parents[1] / "history"))
+from history_support import read_only_folder as read_only  # noqa: E402, F401 (for the suites)
+from history_support import small_disk  # noqa: E402, F401 (for the suites)
+
+
+def fill(folder: Path, leave: int) -> Path:
+    """Fill the disk under ``folder`` but ``leave`` bytes; return the filler file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while handle.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    size = filler.stat().st_size
+    os.truncate(filler, max(0, size - leave))
+    return filler

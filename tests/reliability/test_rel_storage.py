@@ -14,11 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rel_support import PLAN_21, WALL0, drive, whole_session
-
-# The disk helpers live with the history tests.
-sys.path.append(str(Path(__file__).resolve().parents[1] / "history"))
-from history_support import read_only_folder, small_disk  # noqa: E402
+from rel_support import PLAN_21, WALL0, drive, fill, small_disk, whole_session
+from rel_support import read_only as read_only_folder
 
 from trackside.core.clock import FakeClock
 from trackside.core.runner import Runner
@@ -82,20 +79,6 @@ def finished_and_told_once(run: Run, words: str) -> None:
     assert len(run.problems) == 1, run.problems
     assert words in run.problems[0]
     assert [action for action, _wall in run.log.actions] == list(session.actions)
-
-
-def fill(folder: Path, leave: int) -> Path:
-    """Fill the disk under ``folder`` but ``leave`` bytes; return the filler file."""
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as handle:
-        try:
-            while handle.write(b"\0" * 4096):
-                pass
-        except OSError:
-            pass
-    size = filler.stat().st_size
-    os.truncate(filler, max(0, size - leave))
-    return filler
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from trackside import __version__
 from trackside.cli import EXIT_OK, CommandError
-from trackside.cli.history_commands import _open_store, _session_id
+from trackside.cli.history_commands import _open_store, _session_id, warn_damaged
 from trackside.cli.interop_commands import write_atomic
 from trackside.core.events import ActionKind
 from trackside.core.plan import StepKind
@@ -39,12 +39,14 @@ def export_fit(args: argparse.Namespace) -> int:
     if args.output is None:
         raise CommandError(["trackside: a FIT file is binary: give -o FILE (a folder with --all)"])
     store = _open_store()
+    damaged: list[tuple[int, str | None]] = []
     try:
         if args.all:
-            ids = [line.id for line in views.list_sessions(store)]
-            if not ids:
+            lines = views.list_sessions(store)
+            if not lines:
                 raise CommandError(["trackside: no sessions recorded yet"])
-            sessions = [_session(store, session_id) for session_id in ids]
+            damaged = [(line.id, line.problem) for line in lines if line.problem is not None]
+            sessions = [_session(store, line.id) for line in lines if line.problem is None]
         else:
             sessions = [_session(store, _session_id(store, args.session))]
     except HistoryError as error:
@@ -52,7 +54,9 @@ def export_fit(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.all:
-        return _write_all(sessions, Path(args.output))
+        code = _write_all(sessions, Path(args.output))
+        warn_damaged(damaged)
+        return code
     detail, activity = sessions[0]
     target = Path(args.output)
     if target.is_dir():

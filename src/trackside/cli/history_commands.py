@@ -12,15 +12,16 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from trackside.cli import EXIT_OK, CommandError, Commands
 from trackside.cli.run_command import add_run_options, launch
+from trackside.core.safe import visible
 
 if TYPE_CHECKING:
-    from trackside.history.store import HistoryStore
+    from trackside.history.store import HistoryStore, SessionDamaged
 
 LATEST = "latest"
 
@@ -146,6 +147,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         )
     store = _open_store()
     said = store.notice
+    damaged: list[tuple[int, str | None]] = []
     try:
         if args.stats:
             from trackside.history.progress import progress
@@ -154,15 +156,35 @@ def cmd_history(args: argparse.Namespace) -> int:
         elif args.session is None:
             with _no_collections():
                 lines = views.list_sessions(store, include_discarded=args.all)
-                out = text.listing(lines) if lines else ["no sessions recorded yet"]
+                readable = [line for line in lines if line.problem is None]
+                damaged = [(line.id, line.problem) for line in lines if line.problem is not None]
+                out = text.listing(readable) if readable else []
+                if not lines:
+                    out = ["no sessions recorded yet"]
         else:
             out = text.detail(views.detail(store, _session_id(store, args.session)))
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
         _close(store, said)
-    print("\n".join(out))
+    if out:
+        print("\n".join(out))
+    warn_damaged(damaged)
     return EXIT_OK
+
+
+DAMAGED_SHOWN = 10
+"""Damaged sessions named one a line; more are counted in one line."""
+
+
+def warn_damaged(damaged: Sequence[tuple[int, str | None]]) -> None:
+    """A warning line on stderr for each session skipped as damaged (the first few)."""
+    for session_id, reason in damaged[:DAMAGED_SHOWN]:
+        line = f"trackside: session {session_id} is damaged ({reason}); skipped"
+        print(visible(line), file=sys.stderr)
+    if len(damaged) > DAMAGED_SHOWN:
+        more = len(damaged) - DAMAGED_SHOWN
+        print(f"trackside: {more} more damaged sessions skipped", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -197,15 +219,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         ids = _export_ids(store, args)
         if not ids:
             raise CommandError(["trackside: no sessions recorded yet"])
+        # One session asked for is exported or refused; of --all, a damaged one is skipped.
+        skipped: list[tuple[int, str | None]] | None = [] if args.all else None
         with _no_collections():
             if args.output is None:
-                _write_export(store, ids, args.format, _stdout_for(args.format))
+                _write_export(store, ids, args.format, _stdout_for(args.format), skipped)
             else:
-                _export_to_file(store, ids, args.format, args.output)
+                _export_to_file(store, ids, args.format, args.output, skipped)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
         _close(store, said)
+    warn_damaged(skipped or [])
     return EXIT_OK
 
 
@@ -231,14 +256,31 @@ def _export_ids(store: HistoryStore, args: argparse.Namespace) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def _write_export(store: HistoryStore, ids: list[int], fmt: str, out: TextIO) -> None:
+def _write_export(
+    store: HistoryStore,
+    ids: list[int],
+    fmt: str,
+    out: TextIO,
+    skipped: list[tuple[int, str | None]] | None,
+) -> None:
+    """Write the sessions; a damaged one goes to ``skipped`` if it is a list, else raises."""
     from trackside.history.export import write
     from trackside.history.views import exported
 
-    write(exported(store, ids), fmt, out)
+    def damaged(error: SessionDamaged) -> None:
+        assert skipped is not None
+        skipped.append((error.session_id, error.reason))
+
+    write(exported(store, ids, None if skipped is None else damaged), fmt, out)
 
 
-def _export_to_file(store: HistoryStore, ids: list[int], fmt: str, target: Path) -> None:
+def _export_to_file(
+    store: HistoryStore,
+    ids: list[int],
+    fmt: str,
+    target: Path,
+    skipped: list[tuple[int, str | None]] | None,
+) -> None:
     """Write to a file beside ``target``, then put it in its place: a failure half-way leaves
     ``target`` as it was."""
     # Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
@@ -246,7 +288,7 @@ def _export_to_file(store: HistoryStore, ids: list[int], fmt: str, target: Path)
     partial = target.with_name(f".{target.name}.partial")
     try:
         with open(partial, "w", encoding=encoding, newline="") as handle:
-            _write_export(store, ids, fmt, handle)
+            _write_export(store, ids, fmt, handle, skipped)
         os.replace(partial, target)
     except OSError as error:
         _remove(partial)

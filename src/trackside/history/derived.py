@@ -29,6 +29,7 @@ from trackside.history.packing import (
     unpack_records,
 )
 from trackside.history.resume import replay
+from trackside.history.rows import reason_of
 from trackside.history.store import HistoryError, HistoryStore, StoredAction, StoredSession
 
 DERIVED_VERSION = 1
@@ -269,18 +270,23 @@ def keep(store: HistoryStore, pairs: Sequence[tuple[StoredSession, Derived]]) ->
             return
 
 
-def derive_again(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, Derived]:
+def derive_again(
+    store: HistoryStore, session_ids: Sequence[int], damaged: dict[int, str] | None = None
+) -> dict[int, Derived]:
     """Derive these sessions from their actions, keep the rows, and return them by id.
 
-    A session that cannot be replayed (a hand-edited file) is left out. Raises HistoryError
-    only when the file cannot be read at all.
+    A session that cannot be read or replayed (a hand-edited file) is left out, its id and
+    the reason put in ``damaged`` if given. Raises HistoryError only when the file cannot be
+    read at all.
     """
     out: dict[int, Derived] = {}
     pairs = []
-    for stored, actions in store.sessions_with_actions(session_ids):
+    for stored, actions in store.sessions_with_actions(session_ids, damaged):
         try:
             derived = derive(stored, actions)
-        except HistoryError:
+        except Exception as error:  # whatever a hand-edited session does, it stays its own
+            if damaged is not None:
+                damaged[stored.id] = reason_of(error)
             continue
         out[stored.id] = derived
         pairs.append((stored, derived))
@@ -289,25 +295,34 @@ def derive_again(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, D
 
 
 def select(
-    store: HistoryStore, head: str, where: str, params: Sequence[object] = (), tail: str = ""
+    store: HistoryStore,
+    head: str,
+    where: str,
+    params: Sequence[object] = (),
+    tail: str = "",
+    damaged: dict[int, str] | None = None,
 ) -> list[tuple[tuple[Any, ...], Derived | None]]:
     """Sessions with their derived rows: ``(head columns, derived)`` for each session chosen by
     ``where`` (SQL on ``sessions``, ordered and limited by ``tail``), derived again where
-    missing, old or damaged; None for a session that cannot be replayed (a hand-edited file).
-    The first ``head`` column must be ``sessions.id``. Raises :class:`HistoryError`."""
+    missing, old or damaged; None for a session that cannot be read or replayed (a
+    hand-edited file; why goes in ``damaged``, if given). The first ``head`` column must be
+    ``sessions.id``. Raises :class:`HistoryError`."""
     found = store.fetch(f"SELECT {head}, {SELECT} {_FROM} WHERE {where} {tail}", params)
     width = len(found[0]) - 4 if found else 0
     out = [(row[:width], from_row(row[width:])) for row in found]
     missing = [head_row[0] for head_row, derived in out if derived is None]
     if not missing:
         return out
-    again = derive_again(store, missing)
+    again = derive_again(store, missing, damaged)
     return [(h, d if d is not None else again.get(h[0])) for h, d in out]
 
 
-def with_records(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, Derived]:
+def with_records(
+    store: HistoryStore, session_ids: Sequence[int], damaged: dict[int, str] | None = None
+) -> dict[int, Derived]:
     """The derived rows of these sessions with their step records, derived again where
-    missing, old or damaged; a session that cannot be replayed is left out."""
+    missing, old or damaged; a session that cannot be read or replayed is left out (why goes
+    in ``damaged``, if given)."""
     out: dict[int, Derived] = {}
     for start in range(0, len(session_ids), 500):  # under SQLite's limit on parameters
         chunk = session_ids[start : start + 500]
@@ -324,7 +339,7 @@ def with_records(store: HistoryStore, session_ids: Sequence[int]) -> dict[int, D
                 out[found.session_id] = found
     missing = [sid for sid in session_ids if sid not in out]
     if missing:
-        out.update(derive_again(store, missing))
+        out.update(derive_again(store, missing, damaged))
     return out
 
 

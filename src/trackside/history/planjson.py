@@ -7,6 +7,7 @@ defaults included, so a later default change in the engine cannot reinterpret an
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import fields
 from typing import Any
 
@@ -62,13 +63,36 @@ def _step_from_dict(item: Any) -> Step:
         raise ValueError(f"unknown step fields {sorted(unknown)}")
     values = dict(item)
     values["kind"] = StepKind(values["kind"])
+    for name, value in values.items():
+        _check(name, value)
     return Step(**values)
+
+
+_NUMBERS = frozenset({"distance_m", "time_s", "min_s", "max_s"})
+_TEXTS = frozenset({"distance_text", "effort", "activity", "note"})
+
+
+def _check(name: str, value: Any) -> None:
+    """Raise ValueError for a field of the wrong type: a plan edited by hand must fail here,
+    in one line, not deep in the engine or in a spreadsheet cell."""
+    if value is None or name == "kind":
+        return
+    if name in _NUMBERS:
+        ok = isinstance(value, float | int) and not isinstance(value, bool)
+        if not (ok and math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} is {value!r}, not a number above zero")
+    elif name in _TEXTS and not isinstance(value, str):
+        raise ValueError(f"{name} is {value!r}, not text")
+    elif name == "all_out" and not isinstance(value, bool):
+        raise ValueError(f"all_out is {value!r}, not true or false")
+    elif name == "rep" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"rep is {value!r}, not a rep number")
 
 
 def plan_from_json(text: str) -> Plan:
     """Rebuild a plan from :func:`plan_to_json` text; raises :class:`PlanFormatError`."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: [[[[… nested
         raise PlanFormatError(f"stored plan is not JSON: {error}") from error
     return plan_from_dict(data)

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 
 from trackside.core.stats import CriticalSpeed, Effort, NoCriticalSpeed, critical_speed
 from trackside.history.derived import DERIVED_VERSION, SELECT, derive_again, from_row
+from trackside.history.rows import SOUND_SQL
 from trackside.history.store import HistoryStore
 
 CS_DAYS = 90
 """Critical speed is worked out from the best efforts of the last this many days of the
 history (up to its newest session): fitness of years ago says little about today's."""
 _DAY = 86_400.0
-_VISIBLE = "sessions.status != 'discarded'"
+_VISIBLE = SOUND_SQL
+"""Sessions not discarded whose date and status can be read: a damaged row sets no best."""
 _TRIES = 20
 """Damaged rows a look-up puts right before it gives up on that distance."""
 

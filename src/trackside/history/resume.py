@@ -24,6 +24,7 @@ from trackside.history.store import (
     HistoryError,
     HistoryStore,
     NewSession,
+    SessionDamaged,
     Status,
     StoredAction,
     StoredSession,
@@ -64,7 +65,8 @@ def replay(stored: StoredSession, actions: Sequence[StoredAction], now: float) -
     try:
         return Session.replay(stored.plan, [a.action for a in actions], now, stored.countdown_s)
     except IllegalAction as error:
-        raise HistoryError(f"session {stored.id} cannot be replayed: {error}") from error
+        reason = f"it cannot be replayed from its actions: {error}"
+        raise SessionDamaged(stored.id, reason) from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +121,20 @@ def latest_unfinished(
     """The newest session left running, or None. Raises :class:`HistoryError`.
 
     A session that came to its end by itself while trackside was down (its last step ended by
-    time) is not unfinished: it is stored as completed on the way and the search goes on.
+    time) is not unfinished: it is stored as completed on the way and the search goes on. One
+    that cannot be read is skipped.
     """
     for stored in reversed(store.sessions()):
         if stored.status is not Status.RUNNING:
             continue
-        actions = store.actions(stored.id)
-        if not actions:
+        try:
+            actions = store.actions(stored.id)
+            if not actions:
+                continue
+            now_wall = wall()
+            session = replay(stored, actions, session_now(actions, now_wall))
+        except HistoryError:  # a session that cannot be read stays as it is, for the history
             continue
-        now_wall = wall()
-        session = replay(stored, actions, session_now(actions, now_wall))
         if session.finished:
             store.set_status(stored.id, status_of(session), ended_at(session))
             continue

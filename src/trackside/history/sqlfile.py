@@ -96,6 +96,33 @@ def open_for_reading(path: Path, busy_timeout_s: float) -> sqlite3.Connection | 
     return None
 
 
+def read_anyway(path: Path, busy_timeout_s: float) -> Opened | None:
+    """A read-only connection to a file that cannot be opened the usual way because its disk is
+    full or read-only (SQLite cannot make the log's index beside it), or None for any other
+    reason: then the error stands. ``history`` and ``export`` still read a history there."""
+    opener = _Opener(path, busy_timeout_s)
+    if not path.is_file() or (no_room(path) is None and not opener.on_read_only_disk()):
+        return None
+    try:
+        conn = opener.open_read_only()
+    except HistoryError:
+        return None
+    notice = None
+    if _has_log(path) and opener.immutable:
+        notice = (
+            f"history file {path}: its log ({path.name}-wal) cannot be read without room on "
+            "the disk; the newest sessions may be missing"
+        )
+    return Opened(conn, notice, True)
+
+
+def _has_log(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
 def is_damage(error: sqlite3.Error) -> bool:
     """Whether SQLite found the file damaged (or not a database at all)."""
     return _code(error) in (_CORRUPT, _NOTADB)
@@ -107,6 +134,8 @@ class _Opener:
     def __init__(self, path: Path, busy_timeout_s: float) -> None:
         self.path = path
         self.busy_timeout_s = busy_timeout_s
+        self.immutable = False
+        """Whether :meth:`open_read_only` had to read the file as it lies, without its log."""
 
     def _error(self, error: sqlite3.Error) -> HistoryError:
         return HistoryError(describe(error, self.path))
@@ -133,6 +162,7 @@ class _Opener:
             try:
                 check(conn)
                 version = user_version(conn)
+                self.immutable = mode == "immutable"
                 if version == SCHEMA_VERSION:
                     return conn
                 if version < SCHEMA_VERSION:

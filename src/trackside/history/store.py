@@ -16,16 +16,30 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from trackside.core.events import Action, ActionKind
+from trackside.core.events import Action
 from trackside.core.plan import Plan
 from trackside.history.planjson import PlanFormatError, plan_from_json, plan_to_json
+from trackside.history.rows import (
+    PlanUnreadable,
+    SessionDamaged,
+    action_of,
+    leniently,
+    session_of,
+)
 from trackside.history.schema import plan_hash, rollback
 from trackside.history.sqlfile import HistoryError as HistoryError  # part of this API
-from trackside.history.sqlfile import describe, is_damage, open_for_reading, open_history
+from trackside.history.sqlfile import (
+    describe,
+    is_damage,
+    open_for_reading,
+    open_history,
+    read_anyway,
+)
 from trackside.history.stored import NewSession, Status, StoredAction, StoredSession
 
 __all__ = [
     "HistoryError",
+    "SessionDamaged",
     "HistoryStore",
     "NewSession",
     "Status",
@@ -76,7 +90,17 @@ class HistoryStore:
                 self._conn = open_for_reading(self.path, self.busy_timeout_s)
                 if self._conn is not None:
                     return
-            self._open_checked()
+            try:
+                self._open_checked()
+            except HistoryError:
+                if self.check_first:
+                    raise
+                # Only reading: a full or read-only disk still shows the history.
+                found = read_anyway(self.path, self.busy_timeout_s)
+                if found is None:
+                    raise
+                self._conn, self.read_only = found.conn, True
+                self.notice = found.notice or self.notice
 
     def _open_checked(self) -> None:
         if self._conn is not None:
@@ -201,9 +225,14 @@ class HistoryStore:
         return rows[0][0] if rows else None
 
     def sessions(
-        self, *, include_discarded: bool = False, preset_id: str | None = None
+        self,
+        *,
+        include_discarded: bool = False,
+        preset_id: str | None = None,
+        damaged: dict[int, str] | None = None,
     ) -> list[StoredSession]:
-        """Stored sessions, oldest first (discarded ones only if asked)."""
+        """Stored sessions, oldest first (discarded ones only if asked). A session that cannot
+        be read is left out (its id and the reason go in ``damaged``, if given)."""
         where, params = ["1"], []
         if not include_discarded:
             where.append("status != 'discarded'")
@@ -215,7 +244,14 @@ class HistoryStore:
             "ORDER BY started_wall, id",
             tuple(params),
         )
-        return [self._session_of(row) for row in rows]
+        out = []
+        for row in rows:
+            try:
+                out.append(self._session_of(row))
+            except SessionDamaged as error:
+                if damaged is not None:
+                    damaged[error.session_id] = error.reason
+        return out
 
     def session(self, session_id: int) -> StoredSession:
         """One session; raises :class:`HistoryError` if there is no such session."""
@@ -230,9 +266,7 @@ class HistoryStore:
             "SELECT seq, kind, at, wall FROM actions WHERE session_id = ? ORDER BY seq",
             (session_id,),
         )
-        return tuple(
-            _action(session_id, seq, kind, at, wall, self.path) for seq, kind, at, wall in rows
-        )
+        return tuple(action_of(session_id, seq, kind, at, wall) for seq, kind, at, wall in rows)
 
     def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """The rows of one query (for the history's other modules). Raises HistoryError."""
@@ -253,11 +287,12 @@ class HistoryStore:
                 raise self._error(error) from error
 
     def sessions_with_actions(
-        self, session_ids: Sequence[int]
+        self, session_ids: Sequence[int], damaged: dict[int, str] | None = None
     ) -> list[tuple[StoredSession, tuple[StoredAction, ...]]]:
         """These sessions, each with its actions, read a few hundred at a time rather than one
-        query each. A session that does not exist, or whose plan or actions cannot be read (a
-        hand-edited file), is left out. Raises HistoryError if the file cannot be read."""
+        query each. A session that does not exist, or whose row, plan or actions cannot be read
+        (a hand-edited file), is left out: its id and the reason go in ``damaged``, if given.
+        Raises HistoryError if the file cannot be read."""
         out = []
         for start in range(0, len(session_ids), _CHUNK):
             chunk = tuple(session_ids[start : start + _CHUNK])
@@ -276,10 +311,12 @@ class HistoryStore:
                 try:
                     stored = self._session_of(row)
                     found = tuple(
-                        _action(sid, seq, kind, at, wall, self.path)
+                        action_of(sid, seq, kind, at, wall)
                         for sid, seq, kind, at, wall in actions.get(stored.id, ())
                     )
-                except HistoryError:
+                except SessionDamaged as error:
+                    if damaged is not None:
+                        damaged[error.session_id] = error.reason
                     continue
                 out.append((stored, found))
         return out
@@ -291,7 +328,7 @@ class HistoryStore:
                 return conn.execute(sql, params).fetchall()
             except sqlite3.Error as error:
                 if str(error).startswith("Could not decode to UTF-8"):
-                    return _leniently(conn, sql, params)
+                    return leniently(conn, sql, params)
                 if self._checked or not is_damage(error):
                     raise self._error(error) from error
             # Read unchecked and found damaged: the full way in checks it and moves it aside.
@@ -306,59 +343,22 @@ class HistoryStore:
                 return known
             rows = self._query("SELECT plan_json FROM plans WHERE id = ?", (plan_id,))
             if not rows:
-                raise HistoryError(f"plan {plan_id} is missing from {self.path}")
+                raise PlanUnreadable(f"plan {plan_id} is missing from {self.path}", "it is missing")
             try:
                 plan = plan_from_json(str(rows[0][0]))
             except PlanFormatError as error:
-                raise HistoryError(f"plan {plan_id} in {self.path}: {error}") from error
+                message = f"plan {plan_id} in {self.path}: {error}"
+                raise PlanUnreadable(message, str(error)) from error
             self._plans[plan_id] = plan
             return plan
 
     def _session_of(self, row: tuple[Any, ...]) -> StoredSession:
-        sid, preset_id, name, plan_id, countdown, exertion, started, status, ended = row[:9]
-        rating, note = row[9:]
-        try:
-            return StoredSession(
-                id=int(sid),
-                preset_id=str(preset_id),
-                preset_name=str(name),
-                plan=self.plan(int(plan_id)),
-                countdown_s=int(countdown),
-                exertion=None if exertion is None else int(exertion),
-                started_wall=float(started),
-                status=Status(str(status)),
-                ended_at=None if ended is None else float(ended),
-                rating=None if rating is None else int(rating),
-                note=None if note is None else str(note),
-                plan_id=int(plan_id),
-            )
-        except (TypeError, ValueError, HistoryError) as error:  # a row edited by hand
-            raise HistoryError(f"session {sid} in {self.path}: {error}") from error
+        """A session row read back, every value checked. Raises :class:`SessionDamaged`."""
+        return session_of(row, self.plan)
 
 
 _CHUNK = 500
 """Sessions read in one query: under SQLite's limit on parameters."""
-
-
-def _leniently(
-    conn: sqlite3.Connection, sql: str, params: tuple[object, ...]
-) -> list[tuple[Any, ...]]:
-    """The query again, text that is not UTF-8 (a hand-edited row) read with replacement
-    characters: one bad note must not hide the whole history."""
-    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
-    try:
-        return conn.execute(sql, params).fetchall()
-    except sqlite3.Error as error:
-        raise HistoryError(f"history file: {error}") from error
-    finally:
-        conn.text_factory = str
-
-
-def _action(sid: int, seq: int, kind: str, at: float, wall: float, path: Path) -> StoredAction:
-    try:
-        return StoredAction(seq, Action(ActionKind(kind), float(at)), float(wall))
-    except (TypeError, ValueError) as error:
-        raise HistoryError(f"session {sid} in {path}: {error}") from error
 
 
 def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: float) -> int:

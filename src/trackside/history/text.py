@@ -29,7 +29,7 @@ _STATUS = {
 
 def status_text(line: Overview) -> str:
     """How a session stands, in the runner's words."""
-    return "unreadable" if line.problem is not None else _STATUS[line.status]
+    return "damaged" if line.problem is not None else _STATUS[line.status]
 
 
 def _table(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
@@ -115,7 +115,7 @@ def listing(lines: Sequence[Overview]) -> list[str]:
                 name(line.preset_name),
                 f"{done}/{planned}",
                 average(mean),
-                "unreadable" if line.problem is not None else statuses[line.status],
+                "damaged" if line.problem is not None else statuses[line.status],
                 "-" if rating is None else f"{rating}/10",
             )
         )

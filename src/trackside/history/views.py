@@ -11,17 +11,24 @@ from __future__ import annotations
 import bisect
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from statistics import fmean
-from typing import Any, NamedTuple
+from typing import Any
 
 from trackside.core.plan import Plan
-from trackside.core.results import RepStats, rows
+from trackside.core.results import rows
+from trackside.core.safe import visible
 from trackside.core.session import StepRecord
-from trackside.core.stats import WorkoutStats
 from trackside.history.derived import Derived, select, with_records
-from trackside.history.progress import BestSoFar, bests_so_far
-from trackside.history.store import HistoryError, HistoryStore, Status, StoredAction
+from trackside.history.progress import bests_so_far
+from trackside.history.rows import LATEST_WALL, SOUND_SQL, STATUSES, is_wall, row_problem
+from trackside.history.shown import Comparison, Detail, Overview, StepRow
+from trackside.history.store import (
+    HistoryError,
+    HistoryStore,
+    SessionDamaged,
+    Status,
+    StoredAction,
+    StoredSession,
+)
 
 __all__ = [
     "Comparison",
@@ -41,137 +48,6 @@ __all__ = [
 ]
 
 
-class StepRow(NamedTuple):
-    """A step that was run, with its plan and its times (what ``export`` writes). A named
-    tuple: an export of every session makes 400,000 of them."""
-
-    step: int
-    """1-based position in the plan."""
-    kind: str
-    """``rep``, ``recovery``, ``warmup`` or ``cooldown``."""
-    rep: int | None
-    final: bool
-    distance_m: float | None
-    distance: str | None
-    effort: str | None
-    started_wall: float
-    ended_wall: float
-    duration_s: float
-    """Active seconds (time paused left out)."""
-    paused_s: float
-    window_min_s: float | None
-    window_max_s: float | None
-    window_met: bool | None
-    """None when the step has no window."""
-    ended_by: str
-    """``marked``, ``auto``, ``early``, ``skipped`` or ``ended``."""
-    flag: str | None
-    """The summary's flag: ``early``, ``short``, ``long``, ``skipped``, ``ended`` or None."""
-    all_out: bool = False
-    """Whether the plan asked for all you have on this rep."""
-
-
-_NO_WORKOUT = WorkoutStats(None, None, 0, 0, None)
-
-
-class Overview(NamedTuple):
-    """One line of ``trackside history``. (A named tuple: ten thousand are made for a list, and
-    a frozen dataclass takes three times as long to make.)"""
-
-    id: int
-    started_wall: float
-    preset_id: str
-    preset_name: str
-    status: Status
-    exertion: int | None
-    rating: int | None
-    note: str | None
-    figures: Derived | None
-    """The session's splits and statistics (None if it cannot be replayed)."""
-    problem: str | None = None
-    """Why the session cannot be shown (a hand-edited file it cannot be replayed from)."""
-
-    @property
-    def reps_done(self) -> int:
-        """Reps run to their end."""
-        return 0 if self.figures is None else self.figures.reps_done
-
-    @property
-    def reps_planned(self) -> int:
-        """Reps in the plan."""
-        return 0 if self.figures is None else self.figures.reps_planned
-
-    @property
-    def average_s(self) -> float | None:
-        """The average rep, or None if no rep was run to its end."""
-        return None if self.figures is None else self.figures.average_s
-
-    @property
-    def stats(self) -> RepStats | None:
-        """Fastest, slowest, average, spread and final rep, or None if no rep was run."""
-        return None if self.figures is None else self.figures.stats
-
-    @property
-    def workout(self) -> WorkoutStats:
-        """Fade, evenness, windows kept and the final rep against the rest."""
-        return _NO_WORKOUT if self.figures is None else self.figures.workout
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """How a session compares with the earlier sessions of the same preset (oldest first)."""
-
-    today: RepStats
-    previous: tuple[Overview, ...]
-    trend: tuple[Overview, ...] = ()
-    """The latest sessions of the preset with a rep run, today last: the trend."""
-    today_workout: WorkoutStats = _NO_WORKOUT
-    bests: tuple[BestSoFar, ...] = ()
-    """Today's fastest rep at each distance against the best before (the Summary's)."""
-
-    def _mean(self, pick: Callable[[RepStats], float | None]) -> float | None:
-        values = [v for o in self.previous if o.stats and (v := pick(o.stats)) is not None]
-        return fmean(values) if values else None
-
-    @property
-    def previous_average(self) -> float | None:
-        """The mean of the earlier sessions' average reps."""
-        return self._mean(lambda s: s.average)
-
-    @property
-    def previous_spread(self) -> float | None:
-        """The mean of the earlier sessions' spreads (slowest less fastest rep)."""
-        return self._mean(lambda s: s.spread)
-
-    @property
-    def previous_final(self) -> float | None:
-        """The mean of the earlier sessions' final reps (those that ran one)."""
-        return self._mean(lambda s: s.final)
-
-    def chart_values(self) -> list[float]:
-        """The average rep of each earlier session, then today's: a chart across sessions."""
-        return [o.stats.average for o in self.previous if o.stats] + [self.today.average]
-
-    def trend_averages(self) -> list[float]:
-        """The average rep of each session of the trend, today last."""
-        return [o.stats.average for o in self.trend if o.stats]
-
-    def trend_sdec(self) -> list[float]:
-        """The percent decrement of each session of the trend that has one, today last."""
-        return [s for o in self.trend if (s := o.workout.sdec_pct) is not None]
-
-
-@dataclass(frozen=True, slots=True)
-class Detail:
-    """One session, like its summary: every step, the figures, and the comparison."""
-
-    overview: Overview
-    steps: tuple[StepRow, ...]
-    comparison: Comparison | None
-    bests: tuple[BestSoFar, ...] = ()
-    """The session's fastest rep at each distance against the best before it."""
-
-
 # -- the list ---------------------------------------------------------------------------------
 
 _HEAD = (
@@ -182,31 +58,57 @@ OLDEST_FIRST = "sessions.started_wall, sessions.id"
 NEWEST_FIRST = "sessions.started_wall DESC, sessions.id DESC"
 
 
-_STATUSES = {status.value: status for status in Status}
-_UNREPLAYABLE = "cannot be replayed from its actions"
+_UNREPLAYABLE = "it cannot be replayed from its actions"
 
 
-def _overview(head: Sequence[Any], derived: Derived | None) -> Overview:
+def _overview(head: Sequence[Any], derived: Derived | None, damage: str | None) -> Overview:
     sid, started, preset_id, name, status, exertion, rating, note = head
-    problem = None if derived is not None else _UNREPLAYABLE
-    if not isinstance(started, float | int):  # a row edited by hand: shown, not fatal
-        started, problem = 0.0, "its start time cannot be read"
+    known = STATUSES.get(status)
+    # The common case checked inline: ten thousand lines make a list.
+    if (
+        known is None
+        or type(started) is not float
+        or not 0.0 <= started <= LATEST_WALL
+        or not (rating is None or type(rating) is int)
+        or not (exertion is None or type(exertion) is int)
+        or not (note is None or type(note) is str)
+        or type(name) is not str
+        or type(preset_id) is not str
+        or derived is None
+    ):
+        return _damaged(head, derived, damage)
+    return Overview(sid, started, preset_id, name, known, exertion, rating, note, derived)
+
+
+def _damaged(head: Sequence[Any], derived: Derived | None, damage: str | None) -> Overview:
+    """A line for a session whose row or record cannot be read: its id and the reason, the
+    rest as far as it can be shown."""
+    sid, started, preset_id, name, status, exertion, rating, note = head
+    problem = row_problem((started, status, exertion, rating, note, preset_id, name))
+    if problem is None and derived is None:
+        problem = damage or _UNREPLAYABLE
+    if problem is None:  # a date or a rating stored as a whole number: all is well
+        known, when = STATUSES[status], float(started)
+        return Overview(sid, when, preset_id, name, known, exertion, rating, note, derived)
     return Overview(
-        sid, started, str(preset_id), str(name), _STATUSES.get(status, Status.RUNNING),
-        exertion, rating, note, derived, problem,
+        sid, float(started) if is_wall(started) else 0.0, visible(str(preset_id)),
+        visible(str(name)), STATUSES.get(status, Status.RUNNING), None, None, None, None, problem,
     )  # fmt: skip
 
 
 def overviews(
     store: HistoryStore, where: str = "1", params: Sequence[object] = (), tail: str = ""
 ) -> list[Overview]:
-    """Sessions as lines, from their derived rows (derived again where needed).
+    """Sessions as lines, from their derived rows (derived again where needed). A session
+    that cannot be read is a line with its ``problem`` set (and no figures).
 
     ``where`` and ``params`` choose the sessions, ``tail`` orders and limits them (SQL on the
     ``sessions`` table). Raises :class:`HistoryError`.
     """
+    damaged: dict[int, str] = {}
+    found = select(store, _HEAD, where, params, tail, damaged)
     make = _overview
-    return [make(head, d) for head, d in select(store, _HEAD, where, params, tail)]
+    return [make(head, d, damaged.get(head[0])) for head, d in found]
 
 
 def _visible(include_discarded: bool) -> str:
@@ -232,52 +134,78 @@ def page(store: HistoryStore, offset: int, limit: int) -> list[Overview]:
 
 
 def latest_id(store: HistoryStore) -> int | None:
-    """The id of the newest session (not discarded), or None if there is none."""
-    rows = store.fetch(
-        f"SELECT id FROM sessions WHERE {_visible(False)} ORDER BY {NEWEST_FIRST} LIMIT 1"
-    )
+    """The id of the newest session (not discarded) with a date and status that can be read
+    (one dated in the year 30000 is not the latest), or None if there is none."""
+    rows = store.fetch(f"SELECT id FROM sessions WHERE {SOUND_SQL} ORDER BY {NEWEST_FIRST} LIMIT 1")
     return int(rows[0][0]) if rows else None
 
 
 # -- one session ------------------------------------------------------------------------------
 
 
-def _unreadable(store: HistoryStore, session_id: int, line: Overview | None) -> HistoryError:
-    """Why a session cannot be shown: not there, or not to be replayed."""
+def _line(store: HistoryStore, session_id: int, lines: dict[int, Overview]) -> Overview:
+    """The session's line, if it can be read. Raises HistoryError (SessionDamaged)."""
+    line = lines.get(session_id)
     if line is None:
-        return HistoryError(f"no session {session_id} in {store.path}")
-    store.session(session_id)  # raises the reason when the plan is what cannot be read
-    return HistoryError(f"session {session_id} {line.problem}")
+        raise HistoryError(f"no session {session_id} in {store.path}")
+    if line.problem is not None:
+        raise SessionDamaged(session_id, line.problem)
+    return line
+
+
+def _steps(
+    stored: StoredSession, derived: Derived, actions: Sequence[StoredAction]
+) -> list[StepRow]:
+    try:
+        return step_rows(stored.plan, derived.records, actions)
+    except (IndexError, ValueError) as error:  # records that do not fit the plan: forged
+        raise SessionDamaged(stored.id, f"its figures do not fit its plan ({error})") from error
 
 
 def detail(store: HistoryStore, session_id: int) -> Detail:
-    """One session step by step, compared with the earlier sessions of its preset."""
+    """One session step by step, compared with the earlier sessions of its preset. Raises
+    HistoryError: :class:`SessionDamaged` for a session that cannot be read."""
     found = overviews(store, "sessions.id = ?", (session_id,))
-    derived = with_records(store, [session_id]).get(session_id)
-    if not found or derived is None:
-        raise _unreadable(store, session_id, found[0] if found else None)
-    line = found[0]
+    line = _line(store, session_id, {o.id: o for o in found})
+    damaged: dict[int, str] = {}
+    derived = with_records(store, [session_id], damaged).get(session_id)
+    if derived is None:
+        raise SessionDamaged(session_id, damaged.get(session_id, _UNREPLAYABLE))
     stored = store.session(session_id)
-    steps = step_rows(stored.plan, derived.records, store.actions(session_id))
+    steps = _steps(stored, derived, store.actions(session_id))
     bests = bests_so_far(store, derived.bests, line.id, line.started_wall)
     return Detail(line, tuple(steps), compare(store, line), bests)
 
 
-def exported(store: HistoryStore, session_ids: Sequence[int]) -> Iterator[Detail]:
+def exported(
+    store: HistoryStore,
+    session_ids: Sequence[int],
+    on_damaged: Callable[[SessionDamaged], None] | None = None,
+) -> Iterator[Detail]:
     """Sessions step by step, without comparisons (``export``): a few hundred at a time, from
-    their derived rows and actions, never a replay unless a row must be derived again."""
+    their derived rows and actions, never a replay unless a row must be derived again.
+
+    A session that cannot be read goes to ``on_damaged`` and is skipped; without it, it
+    raises :class:`SessionDamaged` (exporting that one session was asked for).
+    """
     for start in range(0, len(session_ids), 200):
         chunk = list(session_ids[start : start + 200])
         marks = ", ".join("?" for _ in chunk)
         lines = {o.id: o for o in overviews(store, f"sessions.id IN ({marks})", chunk)}
-        pairs = {s.id: (s, a) for s, a in store.sessions_with_actions(chunk)}
-        derived = with_records(store, chunk)
+        damaged: dict[int, str] = {}
+        pairs = {s.id: (s, a) for s, a in store.sessions_with_actions(chunk, damaged)}
+        derived = with_records(store, chunk, damaged)
         for sid in chunk:
-            line, known = lines.get(sid), derived.get(sid)
-            if line is None or known is None or sid not in pairs:
-                raise _unreadable(store, sid, line)
-            stored, actions = pairs[sid]
-            yield Detail(line, tuple(step_rows(stored.plan, known.records, actions)), None)
+            try:
+                line = _line(store, sid, lines)
+                known, pair = derived.get(sid), pairs.get(sid)
+                if known is None or pair is None:
+                    raise SessionDamaged(sid, damaged.get(sid, _UNREPLAYABLE))
+                yield Detail(line, tuple(_steps(pair[0], known, pair[1])), None)
+            except SessionDamaged as error:
+                if on_damaged is None:
+                    raise
+                on_damaged(error)
 
 
 def step_rows(
@@ -327,7 +255,7 @@ def compare(store: HistoryStore, today: Overview, limit: int = 12) -> Comparison
         return None
     wanted = max(limit, TREND - 1)
     where = (
-        "sessions.preset_id = ? AND sessions.status != 'discarded' AND sessions.id != ? "
+        f"sessions.preset_id = ? AND {SOUND_SQL} AND sessions.id != ? "
         "AND sessions.started_wall <= ?"
     )
     params = (today.preset_id, today.id, today.started_wall)

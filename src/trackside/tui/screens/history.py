@@ -30,7 +30,11 @@ from trackside.tui.widgets.session_list import PAGE, ListedRow, SessionList, hea
 
 
 def row_cells(line: Overview) -> tuple[str, str, str, str, str, str]:
-    """Date, preset, reps done, average rep, fade and status: the columns of the list."""
+    """Date, preset, reps done, average rep, fade and status: the columns of the list (a
+    damaged session says so; Enter on it says why)."""
+    if line.problem is not None:
+        when = local_time(line.started_wall) if line.started_wall else "?"
+        return (when, line.preset_name, "-", "-", "-", text.status_text(line))
     average = "-" if line.average_s is None else split(line.average_s)
     fade = line.workout.sdec_pct
     reps = f"{line.reps_done}/{line.reps_planned}"
@@ -120,6 +124,8 @@ class HistoryScreen(Screen[None]):
             self.post_message(Counted(count, listed(page(self.store, 0, PAGE))))
         except HistoryError as error:
             self.post_message(Counted(0, [], str(error)))
+        except Exception as error:  # never "loading…" for ever: say it, in one line
+            self.post_message(Counted(0, [], f"cannot be read ({error})"))
 
     @on(Counted)
     def _counted(self, message: Counted) -> None:
@@ -148,7 +154,7 @@ class HistoryScreen(Screen[None]):
     def _read_page(self, number: int) -> None:
         try:
             rows = listed(page(self.store, number * PAGE, PAGE))
-        except HistoryError:
+        except Exception:  # a worker's error would only be logged
             return  # the rows stay "…": the title already says when the file cannot be read
         self.post_message(PageRead(number, rows))
 
@@ -162,7 +168,7 @@ class HistoryScreen(Screen[None]):
 
         try:
             lines = text.stats_short(progress(self.store))
-        except HistoryError as error:
+        except Exception as error:  # a worker's error would leave "working out…" for ever
             lines = [f"Personal bests: {visible(str(error))}"]
         self.post_message(Progressed(lines))
 
@@ -213,6 +219,8 @@ class SessionDetailScreen(Screen[None]):
             lines = text.detail(detail(self.store, self.session_id))
         except HistoryError as error:
             lines = [str(error)]
+        except Exception as error:  # a worker's error would leave "loading…" for ever
+            lines = [f"session {self.session_id} cannot be shown ({error})"]
         self.post_message(Read(visible("\n".join(lines), newlines=True)))
 
     @on(Read)
