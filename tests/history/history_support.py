@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
@@ -151,3 +151,34 @@ def whole_session(rep1: float, rep2: float, final: float) -> list[tuple[ActionKi
         (ActionKind.GO_NOW, 50.0),
         (ActionKind.MARK, final),
     ]
+
+
+class ManualTimer:
+    """A :data:`~trackside.history.log.Later` the test fires by hand: the delays asked for, in
+    order, and the action waiting (the latest one not called off)."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self._waiting: list[tuple[int, Callable[[], None]]] = []
+
+    def __call__(self, delay: float, action: Callable[[], None]) -> Callable[[], None]:
+        self.delays.append(delay)
+        entry = (len(self.delays), action)
+        self._waiting.append(entry)
+
+        def cancel() -> None:
+            if entry in self._waiting:
+                self._waiting.remove(entry)
+
+        return cancel
+
+    @property
+    def pending(self) -> bool:
+        """Whether an action waits to be fired."""
+        return bool(self._waiting)
+
+    def fire(self) -> None:
+        """Run the action that waits (as its thread would, when its time came)."""
+        assert self._waiting, "nothing waits on the timer"
+        _number, action = self._waiting.pop()
+        action()

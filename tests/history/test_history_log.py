@@ -6,23 +6,37 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from history_support import PLAN, WALL0, Process, new_session, press, read_only_folder
+from history_support import (
+    PLAN,
+    WALL0,
+    ManualTimer,
+    Process,
+    new_session,
+    press,
+    read_only_folder,
+)
 
 from trackside.core.events import ActionKind
 from trackside.core.runner import ActionLog, Runner
 from trackside.core.session import Session
-from trackside.history.log import RETRY_AFTER_S, SessionLog, start_log
+from trackside.history.log import RETRY_FIRST_S, RETRY_MAX_S, SessionLog, start_log
 from trackside.history.store import HistoryStore, Status
 
 K = ActionKind
 
 
-def _runner(store: HistoryStore | None, process: Process, problems: list[str]) -> Runner:
+def _runner(
+    store: HistoryStore | None,
+    process: Process,
+    problems: list[str],
+    timer: ManualTimer | None = None,
+) -> Runner:
     log = SessionLog(
         store,
         new_session(),
         on_problem=lambda problem: problems.append(str(problem)),
         wall=process.wall,
+        later=timer or ManualTimer(),
     )
     return Runner(Session(PLAN, 0), process.clock, log=log, wall=process.wall)
 
@@ -95,28 +109,52 @@ def test_nothing_is_stored_before_the_first_action(store: HistoryStore) -> None:
     assert store.sessions() == []
 
 
-def test_a_locked_file_keeps_the_session_in_memory_and_tells_once(store: HistoryStore) -> None:
+class _Counting(HistoryStore):
+    """A real store that counts the writes tried."""
+
+    tries = 0
+
+    def append(self, *args: object, **kwargs: object) -> int:
+        self.tries += 1
+        return super().append(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_locked_file_keeps_the_session_in_memory_and_tells_once(db_path: Path) -> None:
+    store = _Counting(db_path)
     process = Process(1000.0, WALL0)
     problems: list[str] = []
-    runner = _runner(store, process, problems)
+    timer = ManualTimer()
+    runner = _runner(store, process, problems, timer)
     log = _log(runner)
+    heard: list[int] = []
+    log.on_unsaved = heard.append
     press(runner, process, K.START)
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     press(runner, process, K.MARK, 71.2)
+    assert store.tries == 2
     press(runner, process, K.MARK, 65.0)
     press(runner, process, K.PAUSE, 10.0)
+    assert store.tries == 2, "a key after a failed write never waits on the file"
     assert problems == [str(log.problem)]
     assert "locked" in problems[0]
     assert "kept in memory" in problems[0]
     assert log.unsaved == 3
+    assert heard == [1, 2, 3], "the screen hears each action that waits"
     assert [a for a, _ in log.actions] == list(runner.session.actions)
+    for _ in range(5):  # the timer tries again by itself, backing off
+        timer.fire()
+    assert timer.delays[-6:] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert (RETRY_FIRST_S, RETRY_MAX_S) == (0.5, 4.0)
+    assert log.unsaved == 3
     other.execute("ROLLBACK")
     other.close()
-    press(runner, process, K.RESUME, RETRY_AFTER_S)  # the next press writes all that waited
+    timer.fire()  # no key pressed: the timer writes all that waited
     assert log.unsaved == 0
+    assert heard[-1] == 0
     assert [kind for kind, _, _ in _stored(store, log)] == [a.kind for a in runner.session.actions]
     assert len(problems) == 1
+    store.close()
 
 
 def test_a_read_only_disk_never_stops_the_session(db_path: Path) -> None:
@@ -129,7 +167,7 @@ def test_a_read_only_disk_never_stops_the_session(db_path: Path) -> None:
     with read_only_folder(db_path.parent), HistoryStore(db_path) as store:
         runner = _runner(store, process, problems)
         _run_two_reps(runner, process)
-        press(runner, process, K.MARK, RETRY_AFTER_S + 80)
+        press(runner, process, K.MARK, 80.0)
         assert runner.session.records[-1].index == 3
         assert len(problems) == 1
         assert "read-only" in problems[0]
@@ -142,7 +180,7 @@ def test_a_missing_folder_is_told_once(tmp_path: Path) -> None:
     problems: list[str] = []
     runner = _runner(HistoryStore(tmp_path / "gone" / "history.db"), process, problems)
     _run_two_reps(runner, process)
-    press(runner, process, K.MARK, RETRY_AFTER_S + 80)
+    press(runner, process, K.MARK, 80.0)
     assert len(problems) == 1
     assert "folder does not exist" in problems[0]
 

@@ -3,12 +3,15 @@ the real program run as a process on them, and what a file holds, to compare bef
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rel_support import PLAN_21, WALL0, drive, whole_session
 
@@ -17,10 +20,15 @@ from trackside.core.events import ActionKind
 from trackside.core.plan import Plan
 from trackside.core.runner import Runner
 from trackside.core.session import Session
-from trackside.history.log import SessionLog
+from trackside.history.log import Cancel, SessionLog
 from trackside.history.store import HistoryStore, NewSession
 
 DAY = 86_400.0
+
+
+def never(_delay: float, _action: object) -> Cancel:
+    """A retry timer that never fires: the suites that fill files want no thread of their own."""
+    return lambda: None
 
 
 def record(
@@ -39,7 +47,7 @@ def record(
         return clock.now() - 1000.0 + WALL0 + day * DAY
 
     new = NewSession(preset_id, plan.name, plan, 0, 8)
-    log = SessionLog(store, new, wall=wall)
+    log = SessionLog(store, new, wall=wall, later=never)
     runner = Runner(Session(plan, 0), clock, log=log, wall=wall)
     drive(runner, clock, keys or whole_session(reps))
     assert log.finish(runner.session, 7, "ok"), log.problem
@@ -125,3 +133,82 @@ def one_line(text: str) -> str:
     lines = text.splitlines()
     assert len(lines) == 1, text
     return lines[0]
+
+
+HERE = Path(__file__).resolve().parent
+
+
+class Window:
+    """A trackside window in a process of its own (``rel_window_driver.py``), spoken to line
+    by line; each answer is the JSON it printed."""
+
+    def __init__(self, db: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "rel_window_driver.py"), str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(HERE)},
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def say(self, command: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, f"the window died: {self._stderr()}"
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def kill(self) -> None:
+        """``kill -9``: no goodbye, no lease let go."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def leave(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=30)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+    def _stderr(self) -> str:
+        self.process.kill()
+        assert self.process.stderr is not None
+        return self.process.stderr.read()
+
+
+class Lock:
+    """Another program holding the history file locked (``BEGIN EXCLUSIVE``) for ``seconds``,
+    in a process of its own; ready once it holds the lock."""
+
+    SCRIPT = (
+        "import sqlite3, sys, time\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('BEGIN EXCLUSIVE')\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(float(sys.argv[2]))\n"
+        "conn.execute('COMMIT')\n"
+    )
+
+    def __init__(self, db: Path, seconds: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", self.SCRIPT, str(db), str(seconds)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "locked"
+
+    def wait(self) -> None:
+        """Until the lock is let go (the program ends)."""
+        assert self.process.wait(timeout=120) == 0
+        assert self.process.stdout is not None
+        self.process.stdout.close()

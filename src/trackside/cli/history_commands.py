@@ -305,19 +305,24 @@ def _remove(path: Path) -> None:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Say which session would be resumed, then hand over to the app to resume it."""
-    from trackside.history.resume import latest_unfinished
+    from trackside.history.resume import Held, latest_unfinished
     from trackside.history.store import HistoryError
 
     store = _open_store()
     said = store.notice
+    held: list[Held] = []
     try:
-        unfinished = latest_unfinished(store)
+        unfinished = latest_unfinished(store, held=held)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
         _close(store, said)
+    # Open in another window: said in one line, never resumed (nor written) from here.
+    lines = [visible(f"trackside: {other.describe()}") for other in held]
     if unfinished is None:
-        raise CommandError(["trackside: no unfinished session to resume"])
+        raise CommandError(lines[:1] or ["trackside: no unfinished session to resume"])
+    for line in lines:
+        print(line, file=sys.stderr)
     print(f"resuming {unfinished.describe()}", file=sys.stderr if not args.show else sys.stdout)
     if args.show:
         return EXIT_OK

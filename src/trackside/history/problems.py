@@ -19,6 +19,8 @@ class Then(Enum):
     """The history file cannot be opened at start-up."""
     SESSION_KEPT = "this session is kept in memory until it can be saved"
     """A session's log cannot write its actions."""
+    NOT_SAVED_HERE = "this window's actions are kept in memory, not saved"
+    """Another window holds or wrote the session: this one writes no more to it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ again and the recorded ``at`` values carry straight on.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import NamedTuple
 from trackside.core.clock import Clock, SessionClock
 from trackside.core.events import IllegalAction
 from trackside.core.session import Session
+from trackside.history.lease import Holder
 from trackside.history.log import SessionLog, ended_at, status_of
 from trackside.history.problems import ProblemSink
 from trackside.history.store import (
@@ -25,6 +27,7 @@ from trackside.history.store import (
     HistoryStore,
     NewSession,
     SessionDamaged,
+    SessionHeld,
     Status,
     StoredAction,
     StoredSession,
@@ -115,17 +118,43 @@ def _ago(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days ago"
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A session running in another window: never resumed, settled or written here."""
+
+    stored: StoredSession
+    holder: Holder
+
+    def describe(self) -> str:
+        """One line: which session, that it is open elsewhere and where, how to see it."""
+        sid = self.stored.id
+        return (
+            f"{self.stored.preset_name} (session {sid}) is open in another window "
+            f"({self.holder.where()}); it is not resumed here (`trackside history {sid}` shows it)"
+        )
+
+
 def latest_unfinished(
-    store: HistoryStore, *, wall: Callable[[], float] = time.time
+    store: HistoryStore,
+    *,
+    wall: Callable[[], float] = time.time,
+    held: list[Held] | None = None,
 ) -> Unfinished | None:
-    """The newest session left running, or None. Raises :class:`HistoryError`.
+    """The newest session left running that no other window holds, or None. Raises
+    :class:`HistoryError`.
 
     A session that came to its end by itself while trackside was down (its last step ended by
     time) is not unfinished: it is stored as completed on the way and the search goes on. One
-    that cannot be read is skipped.
+    running in another window is skipped (and put in ``held``, if given); so is one that
+    cannot be read.
     """
     for stored in reversed(store.sessions()):
         if stored.status is not Status.RUNNING:
+            continue
+        holder = store.holder(stored.id)
+        if holder is not None:
+            if held is not None:
+                held.append(Held(stored, holder))
             continue
         try:
             actions = store.actions(stored.id)
@@ -136,7 +165,8 @@ def latest_unfinished(
         except HistoryError:  # a session that cannot be read stays as it is, for the history
             continue
         if session.finished:
-            store.set_status(stored.id, status_of(session), ended_at(session))
+            with contextlib.suppress(SessionHeld):  # taken by a window just now: its own
+                store.settle(stored.id, status_of(session), ended_at(session))
             continue
         return Unfinished(stored, actions, session, max(0.0, now_wall - actions[-1].wall))
     return None
@@ -162,6 +192,13 @@ def resume_session(
     recording to the same stored session. ``clock`` is the app's clock (default: the session
     clock)."""
     stored, actions = unfinished.stored, unfinished.actions
+    # Taken now, so a second window finds it held; a file locked just now is no reason not to
+    # resume (the first write takes the lease, or finds it held and says so).
+    try:
+        store.renew(stored.id)
+    except HistoryError as error:
+        if isinstance(error, SessionHeld):
+            raise
     offset_clock = OffsetClock.reading(clock or SessionClock(), session_now(actions, wall()))
     session = replay(stored, actions, offset_clock.now())
     new = NewSession(
@@ -179,10 +216,12 @@ def resume_session(
 
 
 def end_unfinished(store: HistoryStore, unfinished: Unfinished) -> None:
-    """Keep it as ended early, as it stood at its last recorded action."""
-    store.set_status(unfinished.id, Status.ENDED_EARLY, unfinished.actions[-1].action.at)
+    """Keep it as ended early, as it stood at its last recorded action (unless another window
+    took it meanwhile: :class:`SessionHeld`)."""
+    store.settle(unfinished.id, Status.ENDED_EARLY, unfinished.actions[-1].action.at)
 
 
 def discard_unfinished(store: HistoryStore, unfinished: Unfinished) -> None:
-    """Hide it from the history and from resume. It stays in the file: nothing is deleted."""
-    store.set_status(unfinished.id, Status.DISCARDED, unfinished.actions[-1].action.at)
+    """Hide it from the history and from resume. It stays in the file: nothing is deleted.
+    (Refused with :class:`SessionHeld` if another window took it meanwhile.)"""
+    store.settle(unfinished.id, Status.DISCARDED, unfinished.actions[-1].action.at)

@@ -6,7 +6,8 @@ per-session splits and statistics worked out from the actions, so a list or an e
 replays a session. ``derived`` is never the truth: each row says which version of the code
 derived it and from how many actions, triggers delete it whenever what it was derived from
 changes (an action written, a session's end or plan changed), and a row that is missing, old
-or damaged is derived again (see :mod:`trackside.history.derived`).
+or damaged is derived again (see :mod:`trackside.history.derived`). Schema 3 adds ``leases``:
+which process holds each running session (:mod:`trackside.history.lease`).
 
 All the migrations a file lacks run in one transaction: a failure (or a kill) half-way leaves
 the file exactly as it was, at its old version.
@@ -122,7 +123,20 @@ SCHEMA_2 = (
     END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_1, SCHEMA_2)
+SCHEMA_3 = (
+    # Who holds a running session: the process that writes its actions (see lease.py). A
+    # second window finds it held and never writes to it; a dead holder's lease is taken over.
+    """CREATE TABLE leases (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions (id),
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        boot TEXT NOT NULL,
+        terminal TEXT,
+        renewed_wall REAL NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3)
 """Schema migrations in order: the database's ``user_version`` is how many have been applied."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

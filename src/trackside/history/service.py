@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from trackside import paths
 from trackside.core.clock import Clock
 from trackside.core.runner import Runner
+from trackside.core.safe import visible
 from trackside.core.session import Session
 from trackside.history.problems import HistoryProblem, ProblemSink, Then
 from trackside.presets.checked import CheckedPreset
@@ -85,16 +86,17 @@ def history_file() -> tuple[HistoryStore | None, HistoryProblem | None]:
 
 def resumed_runner(store: HistoryStore, clock: Clock) -> Runner | str:
     """``trackside resume``: the latest unfinished session's runner, or why there is none."""
-    from trackside.history.resume import latest_unfinished, resume_session
+    from trackside.history.resume import Held, latest_unfinished, resume_session
     from trackside.history.store import HistoryError
 
+    held: list[Held] = []
     try:
-        unfinished = latest_unfinished(store)
-    except HistoryError as error:
-        return str(error)
-    if unfinished is None:
-        return "no unfinished session to resume"
-    resumed = resume_session(store, unfinished, clock=clock)
+        unfinished = latest_unfinished(store, held=held)
+        if unfinished is None:
+            return visible(held[0].describe()) if held else "no unfinished session to resume"
+        resumed = resume_session(store, unfinished, clock=clock)
+    except HistoryError as error:  # SessionHeld too: taken by another window just now
+        return visible(str(error))
     return Runner(resumed.session, resumed.clock, log=resumed.log)
 
 
@@ -134,15 +136,22 @@ def open_store(store: HistoryStore) -> HistoryProblem | None:
     return None if store.notice is None else HistoryProblem(store.notice)
 
 
-def find_unfinished(store: HistoryStore) -> tuple[Unfinished | None, HistoryProblem | None]:
-    """The newest session left running (or None), and the problem if the search failed."""
-    from trackside.history.resume import latest_unfinished
+def find_unfinished(
+    store: HistoryStore, held: list[HistoryProblem] | None = None
+) -> tuple[Unfinished | None, HistoryProblem | None]:
+    """The newest session left running that no other window holds (or None), and the problem
+    if the search failed. A session open in another window is a line in ``held``."""
+    from trackside.history.resume import Held, latest_unfinished
     from trackside.history.store import HistoryError
 
+    found: list[Held] = []
     try:
-        return latest_unfinished(store), None
+        unfinished = latest_unfinished(store, held=found)
     except HistoryError as error:
         return None, HistoryProblem(f"cannot look for an unfinished session: {error}")
+    if held is not None:
+        held.extend(HistoryProblem(visible(other.describe())) for other in found)
+    return unfinished, None
 
 
 def comparison_for(

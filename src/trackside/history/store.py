@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from trackside.core.events import Action
 from trackside.core.plan import Plan
-from trackside.history.planjson import PlanFormatError, plan_from_json, plan_to_json
+from trackside.history import writing
+from trackside.history.lease import Holder, SessionHeld, holder_of
+from trackside.history.planjson import PlanFormatError, plan_from_json
 from trackside.history.rows import (
     PlanUnreadable,
     SessionDamaged,
@@ -26,7 +29,7 @@ from trackside.history.rows import (
     leniently,
     session_of,
 )
-from trackside.history.schema import plan_hash, rollback
+from trackside.history.schema import rollback
 from trackside.history.sqlfile import HistoryError as HistoryError  # part of this API
 from trackside.history.sqlfile import (
     describe,
@@ -36,10 +39,15 @@ from trackside.history.sqlfile import (
     read_anyway,
 )
 from trackside.history.stored import NewSession, Status, StoredAction, StoredSession
+from trackside.history.writing import ActionConflict
+
+T = TypeVar("T")
 
 __all__ = [
+    "ActionConflict",
     "HistoryError",
     "SessionDamaged",
+    "SessionHeld",
     "HistoryStore",
     "NewSession",
     "Status",
@@ -151,6 +159,22 @@ class HistoryStore:
 
     # -- writing ----------------------------------------------------------------------------
 
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` in one durable transaction; raise HistoryError (rolled back) if not."""
+        with self._lock:
+            conn = self._writable()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                done = work(conn)
+                conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                rollback(conn)
+                raise self._error(error) from error
+            except BaseException:  # SessionHeld, ActionConflict: nothing of it is written
+                rollback(conn)
+                raise
+            return done
+
     def append(
         self,
         session_id: int | None,
@@ -160,37 +184,53 @@ class HistoryStore:
         status: Status,
         ended_at: float | None,
     ) -> int:
-        """Write actions (seq from ``first_seq``) and the status in one durable transaction.
+        """Write actions (seq from ``first_seq``) and the status in one durable transaction,
+        under this process's lease on the session (taken now if free or a dead process's).
 
         With ``session_id`` None the session row is created first, dated by the first action's
         wall time. Returns the session id. Writing an action already stored is a no-op, so a
-        retry after an uncertain failure cannot duplicate or fail.
+        retry after an uncertain failure cannot duplicate or fail; a different action stored
+        there is :class:`ActionConflict`, a live lease of another window :class:`SessionHeld`.
         """
         if session_id is None and not actions:
             raise ValueError("a session is stored with its first action")
+        ending = (status, ended_at)
+        return self._transaction(
+            lambda conn: writing.append(conn, session_id, new, first_seq, actions, ending)
+        )
+
+    def finish(
+        self,
+        session_id: int,
+        ending: tuple[Status, float | None],
+        rating: int | None,
+        note: str | None,
+    ) -> None:
+        """Store how the session ended with its rating and note, under its lease."""
+        if rating is not None and not 1 <= rating <= 10:
+            raise ValueError("a rating is a whole number from 1 to 10")
+        self._transaction(lambda conn: writing.finish(conn, session_id, ending, rating, note))
+
+    def settle(self, session_id: int, status: Status, ended_at: float | None = None) -> None:
+        """Save a session as ``status`` for a window that does not run it, unless a live window
+        holds it (:class:`SessionHeld`)."""
+        self._transaction(lambda conn: writing.settle(conn, session_id, status, ended_at))
+
+    def renew(self, session_id: int) -> None:
+        """Renew this process's lease on a session it runs (:class:`SessionHeld` if lost)."""
+        self._transaction(lambda conn: writing.renew(conn, session_id))
+
+    def release(self, session_id: int) -> None:
+        """Let go of this process's lease on a session."""
+        self._transaction(lambda conn: writing.let_go(conn, session_id))
+
+    def holder(self, session_id: int) -> Holder | None:
+        """The live process (not this one) that holds the session, or None."""
         with self._lock:
-            conn = self._writable()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                if session_id is None:
-                    session_id = _insert_session(conn, new, actions[0][1])
-                conn.executemany(
-                    "INSERT OR IGNORE INTO actions (session_id, seq, kind, at, wall) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (session_id, first_seq + i, action.kind.value, action.at, wall)
-                        for i, (action, wall) in enumerate(actions)
-                    ],
-                )
-                conn.execute(
-                    "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
-                    (status.value, ended_at, session_id),
-                )
-                conn.execute("COMMIT")
+                return holder_of(self._connection(), session_id, time.time())
             except sqlite3.Error as error:
-                rollback(conn)
                 raise self._error(error) from error
-            return session_id
 
     def set_status(self, session_id: int, status: Status, ended_at: float | None = None) -> None:
         """Mark a session completed, ended early, discarded or running again."""
@@ -275,16 +315,12 @@ class HistoryStore:
     def write(self, *statements: tuple[str, Sequence[Sequence[object]]]) -> None:
         """Run each ``(sql, rows)`` once for each of its rows, all in one transaction. Raises
         HistoryError."""
-        with self._lock:
-            conn = self._writable()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                for sql, rows in statements:
-                    conn.executemany(sql, rows)
-                conn.execute("COMMIT")
-            except sqlite3.Error as error:
-                rollback(conn)
-                raise self._error(error) from error
+
+        def run(conn: sqlite3.Connection) -> None:
+            for sql, rows in statements:
+                conn.executemany(sql, rows)
+
+        self._transaction(run)
 
     def sessions_with_actions(
         self, session_ids: Sequence[int], damaged: dict[int, str] | None = None
@@ -359,37 +395,3 @@ class HistoryStore:
 
 _CHUNK = 500
 """Sessions read in one query: under SQLite's limit on parameters."""
-
-
-def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: float) -> int:
-    cursor = conn.execute(
-        "INSERT INTO sessions (preset_id, preset_name, plan_id, countdown_s, exertion, "
-        "started_wall) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            new.preset_id,
-            new.preset_name,
-            _plan_row(conn, plan_to_json(new.plan)),
-            new.countdown_s,
-            new.exertion,
-            started_wall,
-        ),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
-def _plan_row(conn: sqlite3.Connection, plan_json: str) -> int:
-    """The row of ``plan_json`` in ``plans``, added if it is not there yet."""
-    key = plan_hash(plan_json)
-    while True:
-        row = conn.execute("SELECT id, plan_json FROM plans WHERE hash = ?", (key,)).fetchone()
-        if row is None:
-            cursor = conn.execute(
-                "INSERT INTO plans (hash, plan_json) VALUES (?, ?)", (key, plan_json)
-            )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
-        if row[1] == plan_json:
-            return int(row[0])
-        # A row whose text does not match its key was changed by hand: never share it.
-        key += "+"

@@ -198,6 +198,8 @@ class TracksideApp(App[int]):
     def show_session(self, runner: Runner) -> None:
         """Show the session ``runner`` holds (a new one, or one resumed from the history)."""
         self.sound.start()
+        if self.runner is not None and self.runner is not runner:
+            self.history.retire(self.runner.log)  # left for another: its lease let go
         self.runner = runner
         self.history.adopt(runner.log)
         # Every session the app shows is heard, a resumed one included.

@@ -70,6 +70,8 @@ class HistoryKeeper:
         self._told: set[str] = set()
         self._finish_lock = threading.Lock()
         self._wanted: dict[SessionLog, tuple[Session, int | None, str | None]] = {}
+        self.logs: list[SessionLog] = []
+        """Every session log the app ran, to close (and account for) when it exits."""
 
     # -- problems ---------------------------------------------------------------------------
 
@@ -86,15 +88,66 @@ class HistoryKeeper:
         return True
 
     def adopt(self, log: ActionLog | None) -> None:
-        """Have a log made outside the app (a resumed one) report its problems here."""
+        """Have a session's log report here: its problems (a resumed one's too), and how many
+        actions wait for the file (shown on the session screen)."""
         if log is None:
             return
         from trackside.history.log import SessionLog
 
-        if isinstance(log, SessionLog) and log.on_problem is None:
+        if not isinstance(log, SessionLog) or log in self.logs:
+            return
+        self.logs.append(log)
+
+        def unsaved(count: int) -> None:  # from the log's timer thread too: posted
+            self.app.call_later(self._show_unsaved, log, count)
+
+        log.on_unsaved = unsaved
+        if log.on_problem is None:
             log.on_problem = self.tell
             if log.problem is not None:
                 self.tell(log.problem)
+
+    def _show_unsaved(self, log: SessionLog, count: int) -> None:
+        """Show how many actions of the session on screen wait for the file; on the Summary,
+        that all is saved at last."""
+        from trackside.tui.widgets.unsaved import UnsavedBadge
+
+        if getattr(getattr(self.app, "runner", None), "log", None) is not log:
+            return  # another session is on screen now
+        screen = self.app.screen
+        for badge in screen.query(UnsavedBadge):
+            badge.show(count)
+        if count == 0:
+            from trackside.tui.screens.summary import SummaryScreen
+
+            if isinstance(screen, SummaryScreen):
+                screen.post_message(SummaryScreen.Kept(True))
+
+    def retire(self, log: ActionLog | None) -> None:
+        """The runner left ``log``'s session for another: close it in the background (a last
+        try to write what waits, then its lease let go)."""
+        from trackside.history.log import SessionLog
+
+        if isinstance(log, SessionLog) and log in self.logs and not log.unsaved:
+            self.logs.remove(log)
+            self.app.run_worker(log.close, thread=True, group="history", exit_on_error=False)
+
+    def close(self) -> list[str]:
+        """Close every log as the app exits; a line for each session with actions that could
+        not be saved (said on the terminal once the screen is gone)."""
+        lines = []
+        for log in self.logs:
+            log.close()
+            if log.unsaved:
+                where = f"session {log.session_id}" if log.session_id else "the session"
+                why = log.stopped or (
+                    log.problem.what if log.problem else "the file was not written"
+                )
+                name = log.new.preset_name
+                count = f"{log.unsaved} action{'s' if log.unsaved != 1 else ''}"
+                lines.append(f"{where} ({name}): {count} not saved: {why}")
+        self.logs.clear()
+        return lines
 
     # -- resuming ---------------------------------------------------------------------------
 
@@ -107,10 +160,13 @@ class HistoryKeeper:
 
         def work() -> None:
             problem = open_store(store)
-            unfinished, trouble = find_unfinished(store)
+            held: list[HistoryProblem] = []
+            unfinished, trouble = find_unfinished(store, held)
             first = problem or trouble
             if first is not None:
                 self.tell(first)
+            for line in held:  # open in another window: said, never resumed or written here
+                self.tell(line)
             if unfinished is not None:
                 self.app.post_message(UnfinishedFound(unfinished))
 
@@ -149,8 +205,13 @@ class HistoryKeeper:
         if self.store is None:
             return None
         from trackside.history.resume import resume_session
+        from trackside.history.store import SessionHeld
 
-        resumed = resume_session(self.store, unfinished, clock=self.clock, on_problem=self.tell)
+        try:
+            resumed = resume_session(self.store, unfinished, clock=self.clock, on_problem=self.tell)
+        except SessionHeld as held:  # another window took it since the question was asked
+            self.tell(HistoryProblem(f"{held}; it is not resumed here"))
+            return None
         return Runner(resumed.session, resumed.clock, log=resumed.log)
 
     def settle(self, unfinished: Unfinished, discard: bool) -> None:
@@ -162,7 +223,7 @@ class HistoryKeeper:
         from trackside.history.store import HistoryError
 
         def work() -> None:
-            try:
+            try:  # another window that took it meanwhile refuses: SessionHeld, told
                 if discard:
                     discard_unfinished(store, unfinished)
                     news = f"Discarded session {unfinished.id} (kept in the file, hidden)"

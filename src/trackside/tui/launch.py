@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from trackside import paths
 from trackside.core.clock import SessionClock
+from trackside.core.safe import visible
 from trackside.history.service import history_at_start
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
@@ -169,6 +170,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
+        # Each session's last unsaved actions get a last try; what still failed is said here,
+        # on the terminal, once the full screen is gone.
+        for line in app.history.close():
+            print(f"trackside: {visible(line)}", file=sys.stderr)
         if history.store is not None:
             history.store.close()
     return app.return_code or 0

@@ -44,6 +44,7 @@ from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
 from trackside.tui.widgets.rep_strip import RepStrip
+from trackside.tui.widgets.unsaved import UnsavedBadge
 from trackside.tui.widgets.window_bar import WindowBar
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ class SessionScreen(Screen[None]):
             yield WindowBar(id="window")
             with Horizontal(id="bottom"):
                 yield RepStrip(id="strip")
+                yield UnsavedBadge(getattr(self.runner.log, "unsaved", 0))  # beside the sound
                 yield Static(id="sound", markup=False)
         yield KeysFooter(compact=True, show_command_palette=False)
 
