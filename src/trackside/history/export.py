@@ -120,6 +120,19 @@ def _number(value: float | None) -> str:
 
 _YES_NO = {None: "", True: "yes", False: "no"}
 
+_FORMULA_START = frozenset("=+-@\t\r")
+"""What a spreadsheet may read as the start of a formula (OWASP's list for CSV injection)."""
+
+
+def text_cell(text: str) -> str:
+    """``text`` (a distance label, an effort, from a preset or a damaged history row) made
+    safe to open in a spreadsheet: a leading ``'`` when it could start a formula.
+
+    Only text cells go through here: a number trackside writes (a negative one too) stays a
+    number the spreadsheet can sum.
+    """
+    return f"'{text}" if text and text[0] in _FORMULA_START else text
+
 
 def csv_cells(session_id: int, row: StepRow) -> list[str]:
     """One step's cells of :data:`STEP_COLUMNS`, as :func:`row_values` then ``_cell`` would
@@ -128,12 +141,12 @@ def csv_cells(session_id: int, row: StepRow) -> list[str]:
     return [
         str(session_id),
         str(row.step),
-        row.kind,
+        text_cell(row.kind),
         "" if row.rep is None else str(row.rep),
         _YES_NO[row.final],
         "" if distance is None else _cell(distance),
-        row.distance or "",
-        row.effort or "",
+        text_cell(row.distance or ""),
+        text_cell(row.effort or ""),
         iso(row.started_wall),
         iso(row.ended_wall),
         _number(row.duration_s),
@@ -141,7 +154,7 @@ def csv_cells(session_id: int, row: StepRow) -> list[str]:
         _number(row.window_min_s),
         _number(row.window_max_s),
         _YES_NO[row.window_met],
-        row.ended_by,
+        text_cell(row.ended_by),
         _YES_NO[row.all_out],
     ]
 
