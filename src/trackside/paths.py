@@ -65,9 +65,11 @@ def data_dir() -> Path:
     return _created(Path(_dirs().user_data_dir))
 
 
-def history_db() -> Path:
-    """The SQLite history file in the data directory (its directory is created)."""
-    return data_dir() / "history.db"
+def history_db(*, create: bool = True) -> Path:
+    """The SQLite history file in the data directory (its directory is created, unless
+    ``create`` is False: a command that only needs to know where it is makes no folder)."""
+    folder = data_dir() if create else Path(_dirs().user_data_dir)
+    return folder / "history.db"
 
 
 def preset_cache_dir() -> Path:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from trackside import __version__
 from trackside.cli import EXIT_OK, CommandError
 from trackside.cli.history_commands import _open_store, _session_id, warn_damaged
-from trackside.cli.interop_commands import write_atomic
+from trackside.cli.outfile import checked_target, write_bytes
 from trackside.core.events import ActionKind
 from trackside.core.plan import StepKind
 
@@ -54,22 +54,27 @@ def export_fit(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.all:
-        code = _write_all(sessions, Path(args.output))
+        code = _write_all(sessions, Path(args.output), force=args.force)
         warn_damaged(damaged)
         return code
     detail, activity = sessions[0]
     target = Path(args.output)
     if target.is_dir():
         target = target / file_name(detail)
-    write_atomic(target, _encode(detail, activity))
+    write_bytes(target, _encode(detail, activity), force=args.force)
     return EXIT_OK
 
 
-def _write_all(sessions: Sequence[tuple[Detail, Activity]], folder: Path) -> int:
+def _write_all(sessions: Sequence[tuple[Detail, Activity]], folder: Path, force: bool) -> int:
+    """One file a session into ``folder``; a file already there is refused before any is
+    written (unless ``force``), so a run is never left half done."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CommandError([f"{folder}: cannot make the folder ({error.strerror})"]) from None
+    for detail, activity in sessions:
+        if activity.laps:
+            checked_target(folder / file_name(detail), force=force)
     for detail, activity in sessions:
         if not activity.laps:
             print(
@@ -77,7 +82,7 @@ def _write_all(sessions: Sequence[tuple[Detail, Activity]], folder: Path) -> int
             )
             continue
         target = folder / file_name(detail)
-        write_atomic(target, _encode(detail, activity))
+        write_bytes(target, _encode(detail, activity), force=force)
         print(target)
     return EXIT_OK
 

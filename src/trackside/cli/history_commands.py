@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -75,6 +74,9 @@ def _register_export(commands: Commands) -> None:
     export.add_argument("--all", action="store_true", help="every session, not just one")
     export.add_argument(
         "-o", "--output", metavar="FILE", type=Path, help="write to FILE (CSV gets a BOM for Excel)"
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never the history)"
     )
     export.set_defaults(handler=cmd_export)
 
@@ -225,7 +227,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.output is None:
                 _write_export(store, ids, args.format, _stdout_for(args.format), skipped)
             else:
-                _export_to_file(store, ids, args.format, args.output, skipped)
+                _export_to_file(store, ids, args, skipped)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
@@ -277,30 +279,17 @@ def _write_export(
 def _export_to_file(
     store: HistoryStore,
     ids: list[int],
-    fmt: str,
-    target: Path,
+    args: argparse.Namespace,
     skipped: list[tuple[int, str | None]] | None,
 ) -> None:
-    """Write to a file beside ``target``, then put it in its place: a failure half-way leaves
-    ``target`` as it was."""
+    """Write to ``--output`` whole or not at all, never over the history, nor over a file
+    without ``--force`` (:mod:`trackside.cli.outfile`)."""
+    from trackside.cli.outfile import open_text
+
     # Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        with open(partial, "w", encoding=encoding, newline="") as handle:
-            _write_export(store, ids, fmt, handle, skipped)
-        os.replace(partial, target)
-    except OSError as error:
-        _remove(partial)
-        raise CommandError([f"trackside: cannot write {target}: {error.strerror}"]) from None
-    except BaseException:
-        _remove(partial)
-        raise
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
+    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+    with open_text(args.output, encoding, force=args.force) as handle:
+        _write_export(store, ids, args.format, handle, skipped)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:

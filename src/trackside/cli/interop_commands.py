@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trackside.cli import EXIT_OK, CommandError, Commands
+from trackside.cli.outfile import write_bytes
 
 if TYPE_CHECKING:
     from trackside.interop.workout import Workout
@@ -36,12 +37,14 @@ def register(commands: Commands) -> None:
         help="convert a workout between a preset, FIT and intervals.icu text",
         description="Convert a workout: a preset (.toml file or preset id), a FIT workout (.fit, "
         "for a Garmin watch) or intervals.icu workout text (.txt). The format follows the "
-        "extension, or --from and --to. DEST '-' writes to standard output.",
+        "extension, or --from and --to. DEST '-' writes to standard output. An existing DEST is "
+        "kept unless --force; the history file never is written.",
     )
     convert.add_argument("source", metavar="SOURCE", help="a preset id, or a .toml, .fit or .txt")
     convert.add_argument("dest", metavar="DEST", help="the file to write (.toml, .fit or .txt)")
     convert.add_argument("--from", dest="source_format", choices=FORMATS, help="SOURCE's format")
     convert.add_argument("--to", dest="dest_format", choices=FORMATS, help="DEST's format")
+    convert.add_argument("--force", action="store_true", help="replace DEST if it exists")
     convert.set_defaults(handler=cmd_convert)
 
     imported = commands.add_parser(
@@ -72,7 +75,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return EXIT_OK
-    write_atomic(Path(args.dest), data)
+    write_bytes(Path(args.dest), data, force=args.force)
     return EXIT_OK
 
 
@@ -98,7 +101,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         data = render(read_workout(args.file, source_format), "toml", args.file, args.file)
     target = folder / f"{preset_id}.toml"
-    write_atomic(target, data)
+    write_bytes(target, data, force=True)  # an existing one: refused above, or --force
     print(preset_id)
     print(f"saved as {target}; `trackside run {preset_id}` runs it", file=sys.stderr)
     return EXIT_OK
@@ -203,20 +206,6 @@ def read_bytes(file: str) -> bytes:
     if len(data) > MAX_INPUT_BYTES:
         raise CommandError([f"{file}: too large for a workout (over {MAX_INPUT_BYTES} bytes)"])
     return data
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a hidden temporary file, then a rename."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise CommandError([f"{path}: cannot write it ({error.strerror or error})"]) from None
 
 
 def _text(data: bytes, file: str) -> str:
