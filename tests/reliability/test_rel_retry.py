@@ -111,7 +111,7 @@ async def test_the_screen_shows_what_waits_until_it_is_saved(home: Home) -> None
         history=HistoryAtStart(store),
     )
     try:
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.press("space")  # start: saved
             await pilot.pause()
             screen = app.screen
@@ -125,6 +125,10 @@ async def test_the_screen_shows_what_waits_until_it_is_saved(home: Home) -> None
             assert str(badge.render()) == "2 not saved"
             clock = screen.query_one("#big")
             assert badge.region.y >= clock.region.bottom, "below the clock, never over it"
+            # The notice saying the file is locked: shown bottom right, never over the badge.
+            assert await _until(pilot, lambda: list(app.screen.query("Toast")), 5.0)
+            toasts = list(app.screen.query("Toast"))
+            assert not any(toast.region.overlaps(badge.region) for toast in toasts)
             lock.wait()
             assert await _until(pilot, lambda: not badge.display, 3 * RETRY_MAX_S)
             assert [row[2] for row in contents(home.db)["actions"]] == ["start", "pause", "resume"]

@@ -155,8 +155,10 @@ class SessionScreen(Screen[None]):
         with Vertical(id="lower"):
             yield WindowBar(id="window")
             with Horizontal(id="bottom"):
+                # Bottom left: never over the clock or the effort, nor under the notice that
+                # says why (notices stack bottom right).
+                yield UnsavedBadge(getattr(self.runner.log, "unsaved", 0))
                 yield RepStrip(id="strip")
-                yield UnsavedBadge(getattr(self.runner.log, "unsaved", 0))  # beside the sound
                 yield Static(id="sound", markup=False)
         yield KeysFooter(compact=True, show_command_palette=False)
 
