@@ -47,7 +47,7 @@ def checked_target(target: Path, *, force: bool) -> Path:
     for history in history_files():
         if real == history or _same_file(real, history):
             raise _refused(
-                target, f"it is the history file {history}; nothing was written (pick another)"
+                target, f"it is the history ({history}): nothing was written; give another file"
             )
     if real.is_dir():
         raise _refused(target, "it is a folder")
