@@ -20,6 +20,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from trackside.core.events import Action, IllegalAction, Phase
@@ -79,6 +80,21 @@ def ended_at(session: Session) -> float:
 _Finish = tuple[Status, float, int | None, str | None]
 
 
+@dataclass
+class _State:
+    """The retry timer's and the screen's state of a log (guarded by its lock)."""
+
+    failing: bool = False
+    """The last write failed: keys only keep their actions; the timer retries."""
+    backoff: float = RETRY_FIRST_S
+    timer: Cancel | None = None
+    closed: bool = False
+    told_unsaved: int = 0
+    failed_since_told: bool = False
+    renewed: float = field(default_factory=time.monotonic)
+    """When the lease was last renewed (monotonic)."""
+
+
 class SessionLog:
     """Records one session's actions to the history, durably and without ever raising.
 
@@ -119,13 +135,7 @@ class SessionLog:
         """Guards the log's state; held only for moments, never across a write."""
         self._writing = threading.Lock()
         """Held across a write to the file: one at a time, in order."""
-        self._failing = False
-        self._backoff = RETRY_FIRST_S
-        self._timer: Cancel | None = None
-        self._closed = False
-        self._told_unsaved = 0
-        self._failed_since_told = False
-        self._renewed = time.monotonic()
+        self._state = _State()
         # A fold of our own over the same actions, so the stored status follows the session
         # (a final mark completes it, an undo after that makes it running again).
         self._mirror: Session | None = Session.replay(new.plan, recorded, None, new.countdown_s)
@@ -150,7 +160,7 @@ class SessionLog:
             self.actions.append((action, wall))
             self._unsaved.append((action, wall))
             self._follow(action)
-            waiting = self._failing or self.stopped is not None
+            waiting = self._state.failing or self.stopped is not None
         if waiting:
             self._tell_unsaved()
         else:
@@ -184,7 +194,7 @@ class SessionLog:
             if self.session_id is None and not self._unsaved:
                 return True  # never started: there is nothing to keep
             self._finish = (status, ended_at(session), rating, note)
-            waiting = self._failing or self.stopped is not None
+            waiting = self._state.failing or self.stopped is not None
         if waiting:
             return False
         return self.flush()
@@ -193,7 +203,7 @@ class SessionLog:
         """The session is left (the app moves on or exits): one last try to write what waits,
         no more timers, and the lease let go once all is written."""
         with self._lock:
-            self._closed = True
+            self._state.closed = True
             self._cancel()
         saved = self.flush()
         store, session_id = self.store, self.session_id
@@ -244,8 +254,8 @@ class SessionLog:
             self.session_id = session_id
             del self._unsaved[:count]
             self._next_seq += count
-            self._failing, self._backoff = False, RETRY_FIRST_S
-            self._renewed = time.monotonic()
+            self._state.failing, self._state.backoff = False, RETRY_FIRST_S
+            self._state.renewed = time.monotonic()
             stored_end = finish is not None and self._finish is finish
             if stored_end:
                 self._finish = None
@@ -257,9 +267,9 @@ class SessionLog:
 
     def _failed(self, message: str) -> None:
         with self._lock:
-            self._failing = self._failed_since_told = True
-            delay = self._backoff
-            self._backoff = min(RETRY_MAX_S, self._backoff * 2)
+            self._state.failing = self._state.failed_since_told = True
+            delay = self._state.backoff
+            self._state.backoff = min(RETRY_MAX_S, self._state.backoff * 2)
             self._schedule(delay)
         self._report(HistoryProblem(message, Then.SESSION_KEPT))
 
@@ -274,29 +284,29 @@ class SessionLog:
     def _schedule(self, delay: float) -> None:
         """Wake in ``delay`` seconds (instead of any earlier plan); the caller holds ``_lock``."""
         self._cancel()
-        if not self._closed and self.stopped is None and self.store is not None:
-            self._timer = self._later(delay, self._woken)
+        if not self._state.closed and self.stopped is None and self.store is not None:
+            self._state.timer = self._later(delay, self._woken)
 
     def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer()
-            self._timer = None
+        if self._state.timer is not None:
+            self._state.timer()
+            self._state.timer = None
 
     def _woken(self) -> None:
         """Retry what waits, or renew the lease when nothing does; then plan the next wake."""
         with self._lock:
-            self._timer = None
-            if self._closed or self.stopped is not None:
+            self._state.timer = None
+            if self._state.closed or self.stopped is not None:
                 return
             waiting = bool(self._unsaved) or self._finish is not None
-            renew_in = RENEW_S - (time.monotonic() - self._renewed)
+            renew_in = RENEW_S - (time.monotonic() - self._state.renewed)
         if waiting:
             self.flush()  # on failure it plans the next retry itself
         elif renew_in <= 0:
             self._renew()
         with self._lock:
-            if self._timer is None and not self._failing:
-                self._schedule(max(0.0, RENEW_S - (time.monotonic() - self._renewed)))
+            if self._state.timer is None and not self._state.failing:
+                self._schedule(max(0.0, RENEW_S - (time.monotonic() - self._state.renewed)))
 
     def _renew(self) -> None:
         store, session_id = self.store, self.session_id
@@ -311,7 +321,7 @@ class SessionLog:
             except HistoryError:
                 return  # a locked or full file: the lease stands while this process lives
         with self._lock:
-            self._renewed = time.monotonic()
+            self._state.renewed = time.monotonic()
 
     # -- telling ----------------------------------------------------------------------------
 
@@ -320,12 +330,12 @@ class SessionLog:
         failure (the end and the rating may be what waited: the Summary says it is saved)."""
         with self._lock:
             count = len(self._unsaved)
-            saved_at_last = count == 0 and self._failed_since_told and not self._failing
-            if count == self._told_unsaved and not saved_at_last:
+            saved_at_last = count == 0 and self._state.failed_since_told and not self._state.failing
+            if count == self._state.told_unsaved and not saved_at_last:
                 return
-            self._told_unsaved = count
-            if not self._failing:
-                self._failed_since_told = False
+            self._state.told_unsaved = count
+            if not self._state.failing:
+                self._state.failed_since_told = False
             listener = self.on_unsaved
         if listener is not None:
             listener(count)

@@ -28,6 +28,7 @@ from trackside.tui.sound import AudioFactory
 
 if TYPE_CHECKING:
     from trackside.audio.player import BackendListener, CuePlayer
+    from trackside.history.store import HistoryStore
 
 EXIT_USAGE = 2
 _THEMES = {"dark": "trackside-dark", "light": "trackside-light"}
@@ -170,10 +171,14 @@ def _run(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
-        # Each session's last unsaved actions get a last try; what still failed is said here,
-        # on the terminal, once the full screen is gone.
-        for line in app.history.close():
-            print(f"trackside: {visible(line)}", file=sys.stderr)
-        if history.store is not None:
-            history.store.close()
+        _close_history(app, history.store)
     return app.return_code or 0
+
+
+def _close_history(app: TracksideApp, store: HistoryStore | None) -> None:
+    """Each session's last unsaved actions get a last try; what still failed is said here, on
+    the terminal, once the full screen is gone. Then the file is closed."""
+    for line in app.history.close():
+        print(f"trackside: {visible(line)}", file=sys.stderr)
+    if store is not None:
+        store.close()
