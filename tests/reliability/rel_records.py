@@ -207,6 +207,13 @@ class Lock:
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "locked"
 
+    def release(self) -> None:
+        """Let the lock go now: the program is ended, its transaction never committed."""
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
     def wait(self) -> None:
         """Until the lock is let go (the program ends)."""
         assert self.process.wait(timeout=120) == 0

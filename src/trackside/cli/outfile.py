@@ -82,7 +82,7 @@ def open_binary(target: Path, *, force: bool) -> Iterator[BinaryIO]:
         # O_EXCL: never a file (or a link someone left) already there; 0o666 less the umask.
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as error:
-        raise _refused(target, f"cannot write beside it ({error.strerror})", EXIT_FAILED) from None
+        raise _failed(target, "cannot write beside it", error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -90,9 +90,7 @@ def open_binary(target: Path, *, force: bool) -> Iterator[BinaryIO]:
             os.fsync(handle.fileno())
         _place(temporary, real, target, force=force)
     except OSError as error:
-        raise _refused(
-            target, f"cannot write it ({error.strerror or error})", EXIT_FAILED
-        ) from None
+        raise _failed(target, "cannot write it", error) from None
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -122,6 +120,26 @@ def _same_file(one: Path, other: Path) -> bool:
         return os.path.samefile(one, other)
     except OSError:
         return False
+
+
+_WORDS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is too large",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "the folder does not exist",
+}
+"""What the runner can fix, in their words (exit 2); anything else is exit 1."""
+
+
+def _failed(target: Path, what: str, error: OSError) -> CommandError:
+    words = _WORDS.get(error.errno or 0)
+    if words is not None:
+        return _refused(target, f"{what}: {words}")
+    return _refused(target, f"{what} ({error.strerror or error})", EXIT_FAILED)
 
 
 def _refused(target: Path, why: str, code: int = EXIT_USAGE) -> CommandError:
