@@ -29,6 +29,9 @@ RETELL_S = 0.001
 SAME_MOMENT_S = 0.5
 """A batch played this close to one told ahead with the same cues is that one; further off, the
 clocks parted (the computer slept) and the one told is stale."""
+EARLY_S = 0.1
+"""A batch that comes this much before the moment it was told for, or more, happened early (a
+key skipped the 3-2-1 or started a rep): it is played now, and the one told is stale."""
 
 
 class CuePlayer(Protocol):
@@ -149,7 +152,7 @@ class ChainPlayer:
             return
         batch = CueBatch(self._clock() if due is None else due, tuple(cues))
         with self._lock:
-            if self._told.claim(batch):  # it starts (or started) at its moment already
+            if self._told.claim(batch, self._clock()):  # it starts (or started) at its moment
                 return
         if not self._muted:
             self._chain.send(Request(batch.cues, batch.due, None, self._volume))
@@ -215,12 +218,15 @@ class Told:
         self.requests = kept + new
         return stale, new
 
-    def claim(self, batch: CueBatch) -> bool:
-        """True if ``batch``, due now, was told ahead: it is not told any more."""
+    def claim(self, batch: CueBatch, now: float) -> bool:
+        """True if ``batch``, come out ``now``, was told ahead: it is not told any more. One
+        told for a moment still :data:`EARLY_S` ahead of both is not it (the next ``expect``
+        withdraws it): a key brought the batch early."""
         told = _told_as(self.requests, batch, SAME_MOMENT_S)
-        if told is not None:
-            self.requests.remove(told)
-        return told is not None
+        if told is None or told.due >= max(batch.due, now) + EARLY_S:
+            return False
+        self.requests.remove(told)
+        return True
 
     def retell(self, now: float, volume: float) -> tuple[list[Request], list[Request]]:
         """The requests not begun (to withdraw), and their fresh copies at ``volume`` (to
