@@ -49,7 +49,7 @@ TONES: dict[str, list[Note]] = {
         (1760, 1760, 0.30),
     ],
     "tone_final_next": [(1175, 1175, 0.12), (880, 880, 0.12), (1175, 1175, 0.12), (880, 880, 0.20)],
-    # The final rep's start: a long rising siren then a triple stab, unlike any other cue.
+    # An all-out final rep's start: a long rising siren then a triple stab, unlike any other cue.
     "tone_final_go": [
         (500, 1800, 0.70),
         (0, 0, 0.05),
@@ -78,7 +78,8 @@ PHRASES: dict[str, str] = {
     "say_go": "go",
     "say_window_open": "window open",
     "say_final_next": "final rep next",
-    "say_final_rep": "final rep, all you got",
+    "say_final_rep": "final rep",
+    "say_all_you_got": "all you got",
     "say_done": "workout complete",
     "say_ended": "workout ended",
     "say_warmup": "warm up",

@@ -39,7 +39,7 @@ def expected_21x400() -> list[tuple[str, ...]]:
         marked = ("tone_marked", "tone_final_next", "say_final_next")
         heard.append(marked if last_recovery else marked[:1])
         heard.append(("tone_window", "say_window_open"))
-        spoken = ("say_final_rep",) if last_recovery else say_rep(rep + 1, 21)
+        spoken = ("say_final_rep", "say_all_you_got") if last_recovery else say_rep(rep + 1, 21)
         if rep % 2:  # started on the key inside the window
             heard.append(("tone_final_go" if last_recovery else "tone_go", *spoken))
         else:  # started by itself at 3:00, after five pips; the auto tone replaces "go"
@@ -60,10 +60,45 @@ def test_the_final_rep_sounds_like_no_other(plan_21x400: Plan) -> None:
     batches = run_21x400(plan_21x400)
     final = [b for b in batches if "tone_final_go" in b.cues]
     assert len(final) == 1
-    assert final[0].cues[-2:] == ("tone_final_go", "say_final_rep")
+    assert final[0].cues[-3:] == ("tone_final_go", "say_final_rep", "say_all_you_got")
     assert sum("say_final_next" in b.cues for b in batches) == 1
     others = {cue for b in batches if b is not final[0] for cue in b.cues}
     assert "tone_final_go" not in others
+
+
+def _started(plan: Plan) -> list[tuple[str, ...]]:
+    """The cues of each rep's start, the session run rep by rep on the key."""
+    session = Session(plan, 0).apply(A.START, 0.0).session
+    heard = []
+    now = 0.0
+    while not session.finished:
+        now += 60.0
+        applied = session.apply(A.MARK, now)
+        session = applied.session
+        for event in applied.events:
+            if event.kind in (EventKind.REP_STARTED, EventKind.FINAL_REP_STARTED):
+                heard.append(cues_for(event, plan))
+    return heard
+
+
+def test_a_final_rep_not_run_all_out_is_the_final_rep_without_the_siren() -> None:
+    reps = [Step(StepKind.WORK, 800.0, "800m", effort="10K", rep=rep) for rep in (1, 2, 3)]
+    rest = Step(StepKind.RECOVERY)
+    plan = Plan("3 x 800m", (reps[0], rest, reps[1], rest, reps[2]))
+    started = _started(plan)
+    assert started[0] == ("tone_go", *say_rep(2, 3))
+    assert started[-1] == ("tone_go", "say_final_rep")
+    assert all("say_all_you_got" not in cues for cues in started)
+    assert all("tone_final_go" not in cues for cues in started)
+
+
+def test_an_all_out_rep_is_told_all_you_got_and_only_the_final_one_gets_the_siren() -> None:
+    sprints = [Step(StepKind.WORK, 200.0, "200m", all_out=True, rep=rep) for rep in (1, 2, 3)]
+    rest = Step(StepKind.RECOVERY)
+    plan = Plan("3 x 200m", (sprints[0], rest, sprints[1], rest, sprints[2]))
+    started = _started(plan)
+    assert started[0] == ("tone_go", *say_rep(2, 3), "say_all_you_got")
+    assert started[-1] == ("tone_final_go", "say_final_rep", "say_all_you_got")
 
 
 def test_a_rep_number_reads_as_words() -> None:

@@ -107,3 +107,37 @@ def test_the_strip_centres_on_the_current_rep() -> None:
     assert len(narrow) == 20
     assert "▶" in narrow
     assert narrow.endswith(" 1:12.0")
+
+
+def _final_rep(preset_id: str) -> tuple[Session, float]:
+    """The preset run on the key (150 s a step) to 10 s into its final rep, and that moment."""
+    plan = shipped(preset_id).to_plan()
+    session = Session(plan, countdown_s=0).apply(A.START, 0.0).session
+    now = 0.0
+    while session.step_index != plan.final_rep_index:
+        now += 150.0
+        session = session.apply(A.MARK, now).session
+    return session, now + 10
+
+
+def test_the_final_rep_is_named_and_all_you_got_only_when_it_is_all_out() -> None:
+    easy, now = _final_rep("6x800m")
+    shown = view(easy, now, False)
+    assert shown.headline[0] == "FINAL REP 6/6 · 800m · 10K EFFORT"
+    assert shown.big == "10K EFFORT"
+    assert shown.sub == "FINAL REP · SPACE at the finish"
+    assert "final" in shown.classes
+    assert "all-out" not in shown.classes
+    hard, now = _final_rep("21x400m")
+    shown = view(hard, now, False)
+    assert shown.headline[0] == "FINAL REP 21/21 · 400m · ALL YOU GOT"
+    assert shown.big == "ALL YOU GOT"
+    assert shown.sub == "ALL YOU GOT · SPACE at the finish"
+    assert {"final", "all-out"} <= shown.classes
+    assert shown.count == "21/21"
+
+
+def test_the_narrowest_headline_names_phase_and_rep(session: Session) -> None:
+    recovering = session.apply(A.START, 0.0).session.apply(A.MARK, 70.0).session
+    assert fit(headline(recovering), 18) == "REC 2/21"
+    assert fit(headline(session.apply(A.START, 0.0).session), 18) == "REP 1/21"

@@ -21,7 +21,7 @@ def assert_rep(rig: Rig, rep: int) -> None:
     """The headline says the rep being run, and only that."""
     assert rig.phase() is Phase.REP
     headline = rig.headline()
-    assert headline.startswith(f"REP {rep}/21")
+    assert headline.startswith((f"REP {rep}/21", f"FINAL REP {rep}/21"))
     assert "RECOVERY" not in headline
     assert rig.session.current_rep == rep
 
@@ -128,7 +128,8 @@ async def test_a_whole_21x400m_session(run21: Rig) -> None:
         # The final rep: announced in the recovery before, its own look and words.
         assert rig.screen.has_class("final")
         assert_rep(rig, 21)
-        assert rig.headline() == "REP 21/21 · 400m · ALL YOU GOT"
+        assert rig.screen.has_class("all-out")  # 21x400m's last rep is all out
+        assert rig.headline() == "FINAL REP 21/21 · 400m · ALL YOU GOT"
         assert rig.big() == "ALL YOU GOT"
         await rig.advance(pilot, 66)
         await pilot.press("space")

@@ -44,6 +44,7 @@ PHRASES = (
     "say_window_open",
     "say_final_next",
     "say_final_rep",
+    "say_all_you_got",
     "say_done",
     "say_ended",
     "say_warmup",
@@ -67,7 +68,6 @@ _FIXED: dict[EventKind, tuple[str, ...]] = {
     E.WINDOW_OPENED: ("tone_window", "say_window_open"),
     E.COUNTDOWN: ("tone_pip",),
     E.FINAL_REP_NEXT: ("tone_final_next", "say_final_next"),
-    E.FINAL_REP_STARTED: ("tone_final_go", "say_final_rep"),
     E.WARMUP_STARTED: ("tone_go", "say_warmup"),
     E.COOLDOWN_STARTED: ("tone_stop", "say_cooldown"),
     E.PAUSED: ("tone_paused",),
@@ -114,7 +114,12 @@ def cues_for(event: Event, plan: Plan) -> tuple[str, ...]:
     if kind is E.START_COUNTDOWN:
         return ("tone_start_pip", *say_number(round(event.value or 0)))
     if kind is E.REP_STARTED:
-        return ("tone_go", *say_rep(event.rep or 0, plan.total_reps))
+        return ("tone_go", *say_rep(event.rep or 0, plan.total_reps), *_all_out(event, plan))
+    if kind is E.FINAL_REP_STARTED:
+        # Always said as the final rep; the siren and "all you got" only when it is run all out.
+        if _all_out(event, plan):
+            return ("tone_final_go", "say_final_rep", "say_all_you_got")
+        return ("tone_go", "say_final_rep")
     if kind is E.AUTO_ENDED:
         return ("tone_auto_go",) if _next_is_rep(event, plan) else ("tone_stop",)
     return ()
@@ -162,6 +167,13 @@ def upcoming(session: Session, horizon: float = AHEAD_S) -> tuple[CueBatch, ...]
         session, events = session.advance(due)
         batches.extend(cue_batches(events, session.plan))
     return tuple(batches)
+
+
+def _all_out(event: Event, plan: Plan) -> tuple[str, ...]:
+    """ "all you got" for a rep the plan asks all the runner has for, else nothing."""
+    if event.step is not None and 0 <= event.step < len(plan.steps):
+        return ("say_all_you_got",) if plan.steps[event.step].all_out else ()
+    return ()
 
 
 def _next_is_rep(event: Event, plan: Plan) -> bool:

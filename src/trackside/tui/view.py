@@ -37,6 +37,12 @@ class View:
     """The headline, longest first; the screen shows the longest that fits."""
     sub: str
     big: str
+    """The clock, the effort or the countdown, in the big font."""
+    count: str
+    """The rep count in the big font beside it (``7/21``; in a recovery the rep to come), or
+    empty."""
+    aside: str
+    """The last split in the big font (after a rep, when reps show time), or empty."""
     classes: frozenset[str]
     window: Window | None
     strip: tuple[str, ...]
@@ -68,9 +74,14 @@ def _join(*parts: str | None) -> str:
     return SEP.join(part for part in parts if part)
 
 
+def _rep_effort(step: Step) -> str:
+    """The effort of a rep in capitals; ``ALL YOU GOT`` only for a rep run all out."""
+    return ALL_OUT if step.all_out else (effort_phrase(step) or "").upper()
+
+
 def _rep_headline(session: Session, step: Step, final: bool) -> tuple[str, ...]:
-    counter = f"REP {step.rep}/{session.plan.total_reps}"
-    effort = ALL_OUT if final else (effort_phrase(step) or "").upper()
+    counter = f"{'FINAL ' if final else ''}REP {step.rep}/{session.plan.total_reps}"
+    effort = _rep_effort(step)
     return (_join(counter, distance_label(step), effort), _join(counter, effort), counter)
 
 
@@ -90,6 +101,8 @@ _PHASE_WORD = {
     Phase.WARMUP: "WARM-UP",
     Phase.COOLDOWN: "COOL-DOWN",
 }
+_PHASE_SHORT = {Phase.RECOVERY: "REC", Phase.WARMUP: "WARM-UP", Phase.COOLDOWN: "COOL-DOWN"}
+"""The phase in a word that leaves room for the rep on the narrowest screens (``REC 8/21``)."""
 
 
 def headline(session: Session) -> tuple[str, ...]:
@@ -101,7 +114,9 @@ def headline(session: Session) -> tuple[str, ...]:
     elif phase in _PHASE_WORD:
         word = _PHASE_WORD[phase]
         long, short = _next_words(session)
-        variants = (_join(word, long), _join(word, short), word)
+        count = rep_count(session)
+        tight = f"{_PHASE_SHORT[phase]} {count}" if count else _PHASE_SHORT[phase]
+        variants = (_join(word, long), _join(word, short), tight, word)
     elif phase is Phase.COUNTDOWN:
         variants = ("GET READY" + SEP + session.plan.name, "GET READY")
     else:
@@ -111,6 +126,17 @@ def headline(session: Session) -> tuple[str, ...]:
     return variants
 
 
+def rep_count(session: Session) -> str:
+    """``7/21`` in a rep, the rep to come in a recovery or the warm-up (``8/21``), else empty."""
+    total = session.plan.total_reps
+    if session.running_phase is Phase.REP and session.current_rep is not None:
+        return f"{session.current_rep}/{total}"
+    index = session.next_rep_index
+    if session.running_phase in (Phase.RECOVERY, Phase.WARMUP) and index is not None:
+        return f"{session.plan.steps[index].rep}/{total}"
+    return ""
+
+
 # -- the view -------------------------------------------------------------------------------
 
 
@@ -118,7 +144,7 @@ def _shows_rep_clock(session: Session, show_rep_clock: bool) -> bool:
     return session.plan.display is Display.TIME or show_rep_clock
 
 
-def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str:
+def _big(session: Session, now: float, show_rep_clock: bool) -> str:
     phase = session.running_phase
     step = session.step
     if phase is Phase.COUNTDOWN:
@@ -130,7 +156,7 @@ def _big(session: Session, now: float, show_rep_clock: bool, final: bool) -> str
     elapsed = session.elapsed(now)
     left = session.step_left(now)
     if phase is Phase.REP and not _shows_rep_clock(session, show_rep_clock):
-        return ALL_OUT if final else (effort_phrase(step) or "GO").upper()
+        return _rep_effort(step) or "GO"
     if step.time_s is not None and left is not None:
         return countdown(left)  # a fixed-length step counts down to its end
     if phase is Phase.REP:
@@ -159,7 +185,8 @@ def _sub(session: Session, now: float, classes: set[str], keys: HintKeys) -> str
         return f"PAUSED at {clock(session.elapsed(now))}" + SEP + f"{keys.pause} resumes"
     if session.running_phase is Phase.REP:
         finish = "ends by itself" if step.time_s is not None else f"{keys.mark} at the finish"
-        return _join(ALL_OUT if "final" in classes else None, finish)
+        final = "FINAL REP" if "final" in classes else None
+        return _join(ALL_OUT if step.all_out else final, finish)
     final_next = "FINAL REP NEXT" if "final-next" in classes else None
     left = session.step_left(now)
     if left is not None and left <= COUNTDOWN_PIPS and session.next_rep_index is not None:
@@ -181,6 +208,8 @@ def _classes(session: Session, now: float) -> set[str]:
     step = session.step
     if phase is Phase.REP and index is not None and index == final:
         classes.add("final")
+    if phase is Phase.REP and step is not None and step.all_out:
+        classes.add("all-out")
     if phase is not Phase.REP and final is not None and session.next_rep_index == final:
         classes.add("final-next")
     opens = None if step is None or phase is Phase.REP else step.min_s
@@ -218,11 +247,17 @@ def view(session: Session, now: float, show_rep_clock: bool, keys: HintKeys = DE
     if step is not None and not step.is_rep and step.has_window:
         window = Window(session.elapsed(now), step.min_s, step.max_s)
     strip, last = _strip(session)
+    # The last split is read big between reps when reps show time; with the effort shown the
+    # watch records and the screen does not direct (it stays small, in the strip).
+    between = step is not None and not step.is_rep
+    big_split = between and last is not None and _shows_rep_clock(session, show_rep_clock)
     # The plan's words (its name, efforts, distances as written) come from a preset file.
     return View(
         headline=tuple(visible(variant) for variant in headline(session)),
         sub=visible(_sub(session, now, classes, keys)),
-        big=visible(_big(session, now, show_rep_clock, "final" in classes)),
+        big=visible(_big(session, now, show_rep_clock)),
+        count=rep_count(session),
+        aside=last if big_split and last is not None else "",
         classes=frozenset(classes),
         window=window,
         strip=strip,

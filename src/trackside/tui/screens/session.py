@@ -41,6 +41,7 @@ from trackside.tui.sound import FALLBACKS
 from trackside.tui.textual_fixes import collect_after_refresh
 from trackside.tui.view import KEY_ACTIONS, HintKeys, distance_label, key_live, next_redraw, view
 from trackside.tui.widgets.big_text import BigText
+from trackside.tui.widgets.board import Board
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
 from trackside.tui.widgets.rep_strip import RepStrip
@@ -57,7 +58,8 @@ TIMER_SLACK_S = 0.0002
 never wakes early, but rounds its sleep up to the next millisecond: every millisecond more is
 late on the clock and the cues)."""
 STATE_CLASSES = frozenset(
-    {phase.value for phase in Phase} | {"final", "final-next", "window-open", "last-seconds"}
+    {phase.value for phase in Phase}
+    | {"final", "all-out", "final-next", "window-open", "last-seconds"}
 )
 """Every state class the screen may carry; the ``.tcss`` styles them."""
 
@@ -323,7 +325,7 @@ class SessionScreen(Screen[None]):
         sub = self.notice.text if self.notice is not None else shown.sub
         if widgets.sub.content != sub:  # update() lays the whole screen out again, even if same
             widgets.sub.update(sub)
-        widgets.big.text = shown.big
+        widgets.big.board = Board(shown.big, shown.count, shown.aside)
         widgets.window.window = shown.window
         widgets.window.set_class(shown.window is None, "hidden")
         widgets.strip.states = shown.strip

@@ -1,4 +1,5 @@
-"""The big clock: text drawn as large as the widget's space allows."""
+"""The big area: the clock (or the effort), the rep count and the last split, drawn as large as
+the widget's space allows."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from collections.abc import Hashable
 
 from textual.reactive import var
 
-from trackside.tui.widgets.font import render_big
+from trackside.tui.widgets.board import Board, draw_board
 from trackside.tui.widgets.lines import LinesWidget
 
 
 class BigText(LinesWidget):
-    """Text in big half-block digits and letters that grow and shrink with the widget.
+    """Text in big half-block digits and letters that grow and shrink with the widget: the
+    clock, with the rep count and the last split beside it (see :mod:`board`).
 
-    With no room for even the smallest big font it shows the text plain, so the clock stays
-    readable down to the smallest terminal.
+    With no room for even the smallest big font it shows the clock plain, so it stays readable
+    down to the smallest terminal.
     """
 
     DEFAULT_CSS = """
@@ -25,17 +27,23 @@ class BigText(LinesWidget):
     }
     """
 
-    text: var[str] = var("", init=False)
-    """What is shown; setting it repaints only the cells that changed."""
+    board: var[Board] = var(Board(""), init=False)
+    """The clock (or the effort), the rep count and the last split; setting it repaints only
+    the cells that changed."""
 
-    def watch_text(self) -> None:
+    @property
+    def text(self) -> str:
+        """The clock (or the effort) as shown."""
+        return self.board.main
+
+    def watch_board(self) -> None:
         """Repaint what changed."""
         self.redraw()
 
     def drawn_from(self) -> Hashable:
-        """The text."""
-        return self.text
+        """The texts."""
+        return self.board
 
     def lines(self, width: int, height: int) -> list[str]:
-        """The text as big as fits."""
-        return render_big(self.text, width, height)
+        """The texts as big as fits."""
+        return draw_board(self.board, width, height)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from itertools import combinations, pairwise
 from operator import itemgetter
+from typing import NamedTuple
 
 _GLYPHS_SOURCE = {
     "0": ("#####", "#...#", "#...#", "#...#", "#...#", "#...#", "#####"),
@@ -107,6 +109,7 @@ _SMALL_SOURCE = {
 """A 3x5 font for terminals too small for the 5x7 one (rows separated by commas)."""
 
 Glyph = tuple[tuple[bool, ...], ...]
+Bitmap = list[list[bool]]
 Font = dict[str, Glyph]
 
 
@@ -186,25 +189,59 @@ def _scales(bitmap: list[list[bool]], width: int, height: int) -> tuple[float, f
     return scale_x, scale_y
 
 
-def big_layout(text: str, width: int, height: int) -> tuple[list[list[bool]], int, int] | None:
-    """The bitmap of ``text`` set on the lines that draw it largest, and the columns and
-    half-rows it takes; None when there is no room for even one cell per pixel."""
-    if not text.strip():
+class Fit(NamedTuple):
+    """Text set to fill a box: its bitmap, the columns and half-rows it takes, and how tall
+    one letter is drawn (in half-rows), the measure of how far away it reads."""
+
+    bitmap: Bitmap
+    columns: int
+    half_rows: int
+    letter: float
+    """How tall a letter is drawn, in half-rows."""
+    looks: float
+    """How large a letter reads, in half-rows: its height, or less when its pixels are drawn
+    taller than wide (strokes one column wide read thin)."""
+
+
+@lru_cache(maxsize=16)
+def _settings(text: str) -> tuple[tuple[int, tuple[Bitmap, ...]], ...]:
+    """Each font's glyph height and the bitmaps of every way to set ``text`` in it (the count
+    and the split come back each second; a few kept, so hours of clock texts hold no memory)."""
+    layouts = _layouts(text)
+    return tuple(
+        (len(font["0"]), tuple(_bitmap(layout, font) for layout in layouts)) for font in FONTS
+    )
+
+
+def fit_big(text: str, width: int, height: int) -> Fit | None:
+    """``text`` set on the lines and in the font that draw it largest in ``width`` x
+    ``height``; None when there is no room for even one cell per pixel."""
+    if not text.strip() or width <= 0 or height <= 0:
         return None
-    for font in FONTS:
-        best: tuple[float, list[list[bool]], int, int] | None = None
-        for layout in _layouts(text):
-            bitmap = _bitmap(layout, font)
+    for glyph_height, bitmaps in _settings(text):
+        best: Fit | None = None
+        best_scale = 0.0
+        for bitmap in bitmaps:
             scales = _scales(bitmap, width, height)
             if scales is None:
                 continue
             scale_x, scale_y = scales
-            if best is None or scale_x > best[0] + 1e-9:
+            if best is None or scale_x > best_scale + 1e-9:
                 size = (math.floor(len(bitmap[0]) * scale_x), math.floor(len(bitmap) * scale_y))
-                best = (scale_x, bitmap, *size)
+                best = Fit(
+                    bitmap, *size, glyph_height * scale_y, glyph_height * min(scale_x, scale_y)
+                )
+                best_scale = scale_x
         if best is not None:
-            return best[1:]
+            return best
     return None
+
+
+def big_layout(text: str, width: int, height: int) -> tuple[Bitmap, int, int] | None:
+    """The bitmap of ``text`` set on the lines that draw it largest, and the columns and
+    half-rows it takes; None when there is no room for even one cell per pixel."""
+    fitted = fit_big(text, width, height)
+    return None if fitted is None else fitted[:3]
 
 
 def render_big(text: str, width: int, height: int) -> list[str]:
@@ -216,15 +253,15 @@ def render_big(text: str, width: int, height: int) -> list[str]:
     """
     if width <= 0 or height <= 0:
         return []
-    layout = big_layout(text, width, height)
-    lines = [text[:width]] if layout is None else _draw(*layout)
+    layout = fit_big(text, width, height)
+    lines = [text[:width]] if layout is None else _draw(*layout[:3])
     top = (height - len(lines)) // 2
     blank = " " * width
     padded = [line.center(width)[:width] for line in lines]
     return [blank] * top + padded + [blank] * (height - top - len(lines))
 
 
-def _draw(bitmap: list[list[bool]], columns: int, half_rows: int) -> list[str]:
+def _draw(bitmap: Bitmap, columns: int, half_rows: int) -> list[str]:
     source_w, source_h = len(bitmap[0]), len(bitmap)
     xs = [x * source_w // columns for x in range(columns)]
     ys = [y * source_h // half_rows for y in range(half_rows)]
