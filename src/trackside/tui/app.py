@@ -67,7 +67,8 @@ class TracksideApp(App[int]):
     ``audio`` (a recording player) instead. ``history``: what the history starts with
     (:func:`~trackside.history.service.history_at_start`); None: no history at all.
     ``settings_problems``: what was wrong with config.toml, shown with the keymap's on the
-    first screen.
+    first screen. ``find_library`` reads the picker's presets when the app opened on one preset
+    and the runner goes back from Ready (None: going back leaves the app).
     """
 
     CSS_PATH = "trackside.tcss"
@@ -88,11 +89,13 @@ class TracksideApp(App[int]):
         audio_factory: AudioFactory | None = None,
         history: HistoryAtStart | None = None,
         settings_problems: Sequence[str] = (),
+        find_library: Callable[[], Sequence[PresetEntry]] | None = None,
     ) -> None:
         """Build the app (see the class's docstring for what each argument is)."""
         super().__init__()
         self.clock = clock
         self.library = list(library)
+        self.find_library = find_library
         self.preset = preset
         self.preset_id = preset_id
         self.settings = settings if settings is not None else Settings()
@@ -127,7 +130,7 @@ class TracksideApp(App[int]):
         if self.runner is not None:
             self.show_session(self.runner)
         elif self.preset is not None:
-            self._show(ReadyScreen(self.preset, self.preset_id))
+            self._show(self._ready_screen(self.preset, self.preset_id))
         else:
             self._show(self._picker())
         # The player (a thread and a process) starts, and the session screen's module loads,
@@ -175,7 +178,7 @@ class TracksideApp(App[int]):
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         """A preset was chosen in the picker: get ready to run it."""
         if message.entry.preset is not None:
-            self._show(ReadyScreen(message.entry.preset, message.entry.id))
+            self._show(self._ready_screen(message.entry.preset, message.entry.id))
 
     @on(ReadyScreen.Started)
     def _started(self, message: ReadyScreen.Started) -> None:
@@ -219,18 +222,28 @@ class TracksideApp(App[int]):
         """The summary was closed: back to the picker, on to the preset, or out."""
         self._back(message)
 
+    def _ready_screen(self, preset: CheckedPreset, preset_id: str | None) -> ReadyScreen:
+        return ReadyScreen(preset, preset_id, self.keymap_used)
+
     @on(ReadyScreen.Backed)
     def _back(self, message: ReadyScreen.Backed | SummaryScreen.Closed) -> None:
+        if not self.library and self.find_library is not None and self._from_ready(message):
+            # `trackside run X`: Esc on Ready goes back to the picker, as its footer says.
+            self.library = list(self.find_library())
         if self.library:
             self._show(self._picker())
         elif self.preset is not None and self._preset_waits(message):
             # `trackside run X` resumed another session first: X is still to be run.
-            self._show(ReadyScreen(self.preset, self.preset_id))
+            self._show(self._ready_screen(self.preset, self.preset_id))
         else:
             self.exit(0)
 
+    @staticmethod
+    def _from_ready(message: Message) -> bool:
+        return isinstance(message, ReadyScreen.Backed)
+
     def _preset_waits(self, message: Message) -> bool:
-        return not isinstance(message, ReadyScreen.Backed) and not self.preset_started
+        return not self._from_ready(message) and not self.preset_started
 
     def on_session_screen_finished(self, message: SessionScreen.Finished) -> None:
         """The session ended: show the summary and store how it went."""

@@ -22,7 +22,14 @@ from textual.keys import _character_to_key
 
 from trackside.core.safe import visible
 
-KEY_NAMES = {"space": "Space", "enter": "Enter", "question_mark": "?", "escape": "Esc"}
+KEY_NAMES = {
+    "space": "Space",
+    "enter": "Enter",
+    "question_mark": "?",
+    "escape": "Esc",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+}
 LOUD = {"space": "SPACE", "enter": "ENTER"}
 """How the big key is named in a hint read from a few metres away."""
 MUST_KEEP = {"mark": "the only way to mark", "end": "the only way to end a session"}

@@ -167,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
         audio_factory=audio_factory(settings),
         history=history,
         settings_problems=problems,
+        find_library=load_library,
     )
     try:
         app.run()

@@ -62,6 +62,9 @@ STATE_CLASSES = frozenset(
     | {"final", "all-out", "final-next", "window-open", "last-seconds"}
 )
 """Every state class the screen may carry; the ``.tcss`` styles them."""
+MARK_REPEAT_S = 0.3
+"""A second press of the mark key this soon after the first is ignored: headset and clicker
+buttons repeat, and a repeat would end the next step at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +109,10 @@ class SessionScreen(Screen[None]):
     """Runs a session: keys go to the runner, the screen shows the session it holds."""
 
     BINDINGS = [
-        Binding("space,enter", "mark", "Mark", id="mark"),
+        # PageDown and PageUp: what presenter clickers and foot pedals send.
+        Binding("space,enter,pagedown", "mark", "Mark", id="mark"),
         Binding("g", "go_now", "Go now", id="go-now"),
-        Binding("u", "undo", "Undo", id="undo"),
+        Binding("u,pageup", "undo", "Undo", id="undo"),
         Binding("p", "pause", "Pause", id="pause"),
         Binding("s", "skip", "Skip", id="skip"),
         Binding("t", "rep_clock", "Clock", id="rep-clock"),
@@ -142,6 +146,8 @@ class SessionScreen(Screen[None]):
         self._finished = False
         self._key_states: tuple[bool | None, ...] = ()
         self.hint_keys = HintKeys()
+        self._last_mark: float | None = None
+        """When the mark key was last taken (the runner's clock), for the repeat guard."""
         self.shown: Shown | None = None
         """The widgets, once composed and mounted; None before (keys then do nothing)."""
 
@@ -348,6 +354,10 @@ class SessionScreen(Screen[None]):
     @_when_shown
     def action_mark(self) -> None:
         """Space: end the rep, or start the next one once the window is open."""
+        now = self.runner.now()
+        if self._last_mark is not None and now - self._last_mark < MARK_REPEAT_S:
+            return  # the button repeating, not the runner
+        self._last_mark = now
         self.act(ActionKind.MARK)
 
     @_when_shown
