@@ -153,6 +153,11 @@ class TracksideApp(App[int]):
 
     @staticmethod
     def _session_screen() -> type[SessionScreen]:
+        # Everything a session needs up to its summary is loaded with its screen, before it
+        # starts: trackside reinstalled during a workout cannot end it in a ModuleNotFoundError.
+        import trackside.history.log
+        import trackside.tui.screens.palette
+        import trackside.tui.screens.summary  # noqa: F401
         from trackside.tui.screens.session import SessionScreen
 
         return SessionScreen
