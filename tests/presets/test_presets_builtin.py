@@ -136,3 +136,24 @@ def test_formats_for_people() -> None:
     assert step_length(Step(StepKind.RECOVERY, max_s=180)) == "up to 3:00"
     assert step_length(Step(StepKind.RECOVERY, time_s=90)) == "1:30"
     assert step_length(Step(StepKind.WORK)) == "on the key"
+
+
+def test_the_figures_are_true_for_tabata_and_6x800m() -> None:
+    from trackside.cli.render import totals_text
+    from trackside.presets.outline import extras_text, reps_text
+
+    tabata = load_preset(paths.builtin_presets_dir() / "tabata.toml").to_plan()
+    summary = summarize(tabata)
+    assert summary.recovery_s == (70, 70)  # 7 x 0:10, not the 10:00 warmup
+    assert reps_text(summary) == "8"  # no "(0 m)": the reps are timed
+    assert extras_text(tabata) == "with the warmup"  # it has no cooldown
+    assert totals_text(tabata)[-2:] == [
+        "recovery time: 1:10",
+        "estimated time: 13:50 (with the warmup)",
+    ]
+    both = load_preset(paths.builtin_presets_dir() / "6x800m.toml").to_plan()
+    assert extras_text(both) == "with the warmup and cooldown"
+    assert reps_text(summarize(both)) == "6 (4.8 km)"
+    ladder = load_preset(paths.builtin_presets_dir() / "ladder.toml").to_plan()
+    assert extras_text(ladder) == ""
+    assert "with the" not in totals_text(ladder)[-1]

@@ -69,6 +69,10 @@ def test_describe_gives_the_duration_and_exertion() -> None:
     assert "Periodization  General Period" in text
     assert "Duration       about 1:15:12-1:42:00" in text
     assert "\n  400m All You Got (all out)" in text
+    tabata = describe(shipped("tabata"))
+    assert "Reps           8\n" in tabata  # no "(0 m)"
+    assert "Recovery       1:10\n" in tabata  # the recoveries, not the warmup
+    assert "Duration       about 13:50 with the warmup\n" in tabata
 
 
 # -- settings -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.presets.outline import (
     REP_PACE_S_PER_KM,
+    extras_text,
     format_distance,
     format_range,
     step_label,
@@ -73,16 +74,16 @@ def totals_text(plan: Plan) -> list[str]:
     """Reps, work distance, recovery time and the estimated duration, one per line."""
     summary = summarize(plan)
     distance = summary.work_distance_m
-    extras = any(step.kind in (StepKind.WARMUP, StepKind.COOLDOWN) for step in plan.steps)
     paced = any(step.is_rep and step.auto_end_s is None and step.distance_m for step in plan.steps)
     fast, slow = (clock(pace) for pace in REP_PACE_S_PER_KM)
+    notes = [extras_text(plan), f"reps on the key at {fast} to {slow} per km" if paced else ""]
+    said = "; ".join(note for note in notes if note)
+    recovers = any(step.kind is StepKind.RECOVERY for step in plan.steps)
     return [
         f"reps: {summary.reps}",
         f"work distance: {format_distance(distance) if distance else '-'}",
-        f"recovery time: {format_range(summary.recovery_s)}"
-        + (" (with warmup and cooldown)" if extras else ""),
-        f"estimated time: {format_range(summary.duration_s)}"
-        + (f" (reps on the key at {fast} to {slow} per km)" if paced else ""),
+        f"recovery time: {format_range(summary.recovery_s) if recovers else '-'}",
+        f"estimated time: {format_range(summary.duration_s)}" + (f" ({said})" if said else ""),
     ]
 
 

@@ -88,11 +88,12 @@ class Plan:
         return None
 
     def recovery_range_s(self) -> tuple[float, float | None]:
-        """The least and most total time of the non-rep steps (most is None when one is open)."""
+        """The least and most total time of the recoveries between reps, set recoveries
+        included, the warmup and cooldown not (most is None when one is open)."""
         low = 0.0
         high: float | None = 0.0
         for step in self.steps:
-            if step.is_rep:
+            if step.kind is not StepKind.RECOVERY:
                 continue
             fixed = step.time_s
             low += fixed if fixed is not None else (step.min_s or 0.0)

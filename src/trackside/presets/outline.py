@@ -36,7 +36,7 @@ class PlanSummary:
     work_distance_m: float
     """Sum of the distances of the reps that have one."""
     recovery_s: Range
-    """Total time of every non-rep step (recoveries, warmup, cooldown)."""
+    """Total time of the recoveries between reps (not the warmup or cooldown)."""
     duration_s: Range
     """Estimated length of the whole session (see the module's assumptions)."""
 
@@ -57,6 +57,20 @@ def summarize(plan: Plan) -> PlanSummary:
         recovery_s=plan.recovery_range_s(),
         duration_s=(low, high),
     )
+
+
+def reps_text(summary: PlanSummary) -> str:
+    """``21 (8.4 km)``, or just ``8`` when no rep has a distance."""
+    distance = summary.work_distance_m
+    return f"{summary.reps} ({format_distance(distance)})" if distance else str(summary.reps)
+
+
+def extras_text(plan: Plan) -> str:
+    """``with the warmup``, ``with the warmup and cooldown``, ``with the cooldown`` or empty:
+    what the estimate holds beyond the reps and recoveries, named only if the plan has it."""
+    kinds = {step.kind for step in plan.steps}
+    extras = [kind.value for kind in (StepKind.WARMUP, StepKind.COOLDOWN) if kind in kinds]
+    return f"with the {' and '.join(extras)}" if extras else ""
 
 
 def step_range_s(step: Step) -> Range:

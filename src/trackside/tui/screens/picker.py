@@ -19,13 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trackside.core.plan import Plan, Step
+from trackside.core.plan import Plan, Step, StepKind
 from trackside.core.safe import visible
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.presets.outline import (
-    format_distance,
+    extras_text,
     format_range,
+    reps_text,
     step_length,
     step_what,
     summarize,
@@ -85,14 +86,16 @@ def describe(preset: CheckedPreset, where: str = "") -> str:
     """A preset's facts: what it is, who it is for, its reps and recoveries, how long it takes."""
     plan = preset.to_plan()
     totals = summarize(plan)
+    recovers = any(step.kind is StepKind.RECOVERY for step in plan.steps)
+    duration = f"about {format_range(totals.duration_s)}"
     facts = [
         ("Designed for", preset.designed_for),
         ("Periodization", preset.periodization),
         ("Exertion", f"{preset.exertion}/10" if preset.exertion is not None else None),
         ("Display", f"{plan.display.value} during reps"),
-        ("Reps", f"{totals.reps} ({format_distance(totals.work_distance_m)})"),
-        ("Recovery", format_range(totals.recovery_s)),
-        ("Duration", f"about {format_range(totals.duration_s)}"),
+        ("Reps", reps_text(totals)),
+        ("Recovery", format_range(totals.recovery_s) if recovers else None),
+        ("Duration", " ".join(filter(None, (duration, extras_text(plan))))),
     ]
     lines = [f"{preset.name}  ({where})" if where else preset.name]
     if preset.description:
