@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from trackside.core.clock import FakeClock
 from trackside.core.events import ActionKind
 from trackside.core.runner import Runner
@@ -16,7 +18,7 @@ from trackside.core.session import Session
 from trackside.history.service import HistoryAtStart
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, load_library
-from trackside.settings import Settings
+from trackside.settings import Settings, ThemeName
 from trackside.tui.app import TracksideApp
 
 BUILTIN = Path(__file__).resolve().parents[2] / "presets"
@@ -44,7 +46,7 @@ def shipped_21x400m() -> CheckedPreset:
     return preset
 
 
-def session_at(steps: Steps) -> TracksideApp:
+def session_at(steps: Steps, theme: ThemeName = "trackside-dark") -> TracksideApp:
     """The app opened on the 21 x 400m session those keys make (Space starts it, then marks; g
     starts a rep early), the session built by the engine on the fake clock, not walked rep by
     rep through the app: the screen shows what it holds, as it does for a resumed session."""
@@ -58,7 +60,8 @@ def session_at(steps: Steps) -> TracksideApp:
             session = session.session
     runner = Runner(session, clock)
     start = HistoryAtStart(resume=runner)
-    return TracksideApp(clock=clock, settings=Settings(countdown_s=0), history=start)
+    settings = Settings(countdown_s=0, theme=theme)
+    return TracksideApp(clock=clock, settings=settings, history=start)
 
 
 def reps(count: int) -> Steps:
@@ -74,6 +77,14 @@ def test_picker(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(100, 30))
 
 
+# The track screen at the sizes a runner meets it (a laptop, a small window, a phone-sized
+# split), in both themes: the rep count big, the headline naming phase and rep at 20x8.
+SIZES = [(100, 30), (40, 12), (20, 8)]
+THEMES: list[ThemeName] = ["trackside-dark", "trackside-light"]
+on_track = pytest.mark.parametrize("theme", THEMES)
+at_sizes = pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+
+
 def test_rep(snap_compare: SnapCompare) -> None:
     app = session_at([("space", 0), *reps(6), ("wait", 30)])
     assert snap_compare(app, terminal_size=(80, 24))
@@ -87,6 +98,27 @@ def test_recovery_with_the_window_open(snap_compare: SnapCompare) -> None:
 def test_final_rep(snap_compare: SnapCompare) -> None:
     app = session_at([("space", 0), *reps(20), ("wait", 20)])
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+@on_track
+@at_sizes
+def test_rep_at(snap_compare: SnapCompare, size: tuple[int, int], theme: ThemeName) -> None:
+    app = session_at([("space", 0), *reps(6), ("wait", 30)], theme)
+    assert snap_compare(app, terminal_size=size)
+
+
+@on_track
+@at_sizes
+def test_window_open_at(snap_compare: SnapCompare, size: tuple[int, int], theme: ThemeName) -> None:
+    steps = [("space", 0), *reps(6), ("wait", 71), ("space", 0), ("wait", 163)]
+    assert snap_compare(session_at(steps, theme), terminal_size=size)
+
+
+@on_track
+@at_sizes
+def test_final_rep_at(snap_compare: SnapCompare, size: tuple[int, int], theme: ThemeName) -> None:
+    app = session_at([("space", 0), *reps(20), ("wait", 20)], theme)
+    assert snap_compare(app, terminal_size=size)
 
 
 def test_summary(snap_compare: SnapCompare) -> None:

@@ -141,3 +141,13 @@ def test_the_narrowest_headline_names_phase_and_rep(session: Session) -> None:
     recovering = session.apply(A.START, 0.0).session.apply(A.MARK, 70.0).session
     assert fit(headline(recovering), 18) == "REC 2/21"
     assert fit(headline(session.apply(A.START, 0.0).session), 18) == "REP 1/21"
+
+
+def test_the_sub_line_is_never_cut_mid_word() -> None:
+    from trackside.tui.view import fit_words
+
+    text = "GO WHEN READY · starts by itself at 3:00"
+    assert fit_words(text, 40) == text
+    assert fit_words(text, 18) == "GO WHEN READY"
+    assert fit_words("window opens in 1:30 · g starts now", 12) == "window opens"
+    assert fit_words("ALL YOU GOT", 5) == "ALL"

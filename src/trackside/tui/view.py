@@ -70,6 +70,20 @@ def effort_phrase(step: Step) -> str | None:
     return f"{effort} effort"
 
 
+def fit_words(text: str, width: int) -> str:
+    """``text`` in ``width`` columns, never cut mid-word: whole parts (between the ``·``) from
+    the first, then whole words; a single word longer than the width is cut."""
+    if len(text) <= width:
+        return text
+    parts = text.split(SEP)
+    while len(parts) > 1 and len(SEP.join(parts)) > width:
+        parts.pop()
+    words = SEP.join(parts).split(" ")
+    while len(words) > 1 and len(" ".join(words)) > width:
+        words.pop()
+    return " ".join(words)[:width]
+
+
 def _join(*parts: str | None) -> str:
     return SEP.join(part for part in parts if part)
 

@@ -39,7 +39,15 @@ from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
 from trackside.tui.sound import FALLBACKS
 from trackside.tui.textual_fixes import collect_after_refresh
-from trackside.tui.view import KEY_ACTIONS, HintKeys, distance_label, key_live, next_redraw, view
+from trackside.tui.view import (
+    KEY_ACTIONS,
+    HintKeys,
+    distance_label,
+    fit_words,
+    key_live,
+    next_redraw,
+    view,
+)
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.board import Board
 from trackside.tui.widgets.footer import KeysFooter
@@ -204,6 +212,7 @@ class SessionScreen(Screen[None]):
         """Drop the least needed lines on small terminals (the clock and headline stay)."""
         self.set_class(self.size.height < 16, "short")
         self.set_class(self.size.height < 11, "tiny")
+        self.refresh_view()  # the sub line is fitted to the width in whole words
 
     # -- time ---------------------------------------------------------------------------
 
@@ -328,7 +337,7 @@ class SessionScreen(Screen[None]):
             self.remove_class(*(current - wanted))
             self.add_class(*(wanted - current))
         widgets.headline.variants = shown.headline
-        sub = self.notice.text if self.notice is not None else shown.sub
+        sub = fit_words(self.notice.text if self.notice is not None else shown.sub, self.size.width)
         if widgets.sub.content != sub:  # update() lays the whole screen out again, even if same
             widgets.sub.update(sub)
         widgets.big.board = Board(shown.big, shown.count, shown.aside)
