@@ -7,6 +7,9 @@ desktop's sound server is never reached, even on a developer's laptop.
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,32 @@ def bank() -> ClipBank:
 def plan_21x400() -> Plan:
     """21 x 400m: 20 reps at 3K effort with a 2:30-3:00 jog, then the final all-out rep."""
     return make_21x400()
+
+
+@pytest.fixture
+def hung_pulse_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A sound server socket that accepts connections and never answers."""
+    path = tmp_path / "pulse.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{path}")
+    yield path
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()

@@ -1,9 +1,9 @@
-"""The sound backend the runner is told about: a fallback is announced, a choice is not.
+"""The sound backend the runner is told about: a fallback is said, a choice is not.
 
 ``--audio bell`` and ``--audio silent`` are the runner's choice: the session screen shows the
-backend, and no toast says that there is no sound device and cues fall back to it. Falling
-back (from ``auto``, or from a chosen bell to silence) is still announced. The real player is
-used, as :func:`~trackside.audio.factory.make_player` builds it for ``--audio``.
+backend and no reason. Falling back (from ``auto``, or from a chosen bell to silence) is said in
+the status area, in plain words, never as a toast over the clock. The real player is used, as
+:func:`~trackside.audio.factory.make_player` builds it for ``--audio``.
 """
 
 from __future__ import annotations
@@ -70,16 +70,17 @@ async def test_a_chosen_bell_or_silence_is_shown_and_not_announced_as_a_fallback
     chosen: str,
 ) -> None:
     label, toasts = await shown(chosen, chosen)
-    assert f"sound: {chosen}" in label
+    assert label == f"sound: {chosen}"
     assert not [toast for toast in toasts if FALLBACK in toast], toasts
 
 
-async def test_auto_falling_back_to_the_bell_is_announced() -> None:
+async def test_auto_falling_back_to_the_bell_is_said_in_the_status_area() -> None:
     label, toasts = await shown("auto", "bell")
-    assert "sound: bell" in label
-    assert [toast for toast in toasts if FALLBACK in toast and "bell" in toast], toasts
+    assert label == "sound: bell · no sound device"
+    assert not [toast for toast in toasts if FALLBACK in toast], toasts
 
 
-async def test_a_chosen_bell_falling_back_to_silence_is_announced() -> None:
+async def test_a_chosen_bell_falling_back_to_silence_is_said_in_the_status_area() -> None:
     label, toasts = await shown("bell", "bell", then=("silent", "the bell failed"))
-    assert [toast for toast in toasts if FALLBACK in toast and "silent" in toast], toasts
+    assert label.endswith(" · the bell failed")  # the player itself still says bell
+    assert not [toast for toast in toasts if FALLBACK in toast], toasts

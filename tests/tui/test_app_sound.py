@@ -64,7 +64,13 @@ async def test_the_app_makes_its_player_shows_the_backend_and_rings_the_bell(
         await pilot.pause()
         assert "sound: bell" in str(sound.render())
         assert sound.has_class("degraded")
-        assert any("No sound device" in str(n.message) for n in app._notifications)
+        # One plain line in the status area, not a toast over the clock.
+        assert str(sound.render()) == "sound: bell · aplay exited with status 1"
+        assert not app._notifications
+        told[0][1]("silent", "('failed to init device', -401)")
+        made[0]._backend = "silent"
+        await pilot.pause()
+        assert str(sound.render()) == "sound: silent · no sound device could be opened"
 
         told[0][0]()
         await pilot.pause()

@@ -52,6 +52,12 @@ class Backend:
         """Get ready ahead of the first clip, if that takes a while (on the scheduler's thread,
         before it takes cues). A failure here shows up at the first clip."""
 
+    def check(self) -> str | None:
+        """The silent check, before any cue (on the scheduler's thread): open and close the
+        sound device without a sound. None if one opened, else why not in a few plain words.
+        Default: there is no device to open (the bell, silence)."""
+        return None
+
     def ready(self) -> None:
         """Get ready for the next clip while nothing is due soon. Never raises."""
 
@@ -123,6 +129,15 @@ class SystemBackend(Backend):
             return None
         names = ", ".join(command[0] for command in system_commands()) or "none for this platform"
         return f"no player program found ({names})"
+
+    def check(self) -> str | None:
+        """Play a clip of no samples: each program opens the device and closes it, or fails
+        (and the next one is tried)."""
+        try:
+            self.play(Clip(("check",), b""), lambda: None, None, threading.Event())
+        except BackendFailed as error:
+            return str(error)
+        return None
 
     def play(self, clip: Clip, started: Started, at: float | None, cut: threading.Event) -> None:
         path = self._bank.wav_path(clip)

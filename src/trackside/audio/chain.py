@@ -6,6 +6,12 @@ sound. The lanes report back to one watcher thread, which settles each request a
 lane that does not start a cue in time (hung) or never ends one (stalled). A lane that fails,
 hangs, stalls or dies is dropped, and every request it had not played goes to the next lane, in
 order, at its moment; each change of lane is reported through ``on_backend``.
+
+Each lane checks its device without a sound before it plays anything (its scheduler reports
+``K``, or ``N``: no device). Until then the chain's label is ``checking``, and a lane is named
+only once its check passed, so the app never shows a player that has no device. A lane that
+finds none, or whose check hangs, is dropped like one that fails a cue (the last one is kept:
+nothing comes after it).
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from trackside.audio.schedule import Setup
 
 WATCH_S = 0.05
 """How long past a deadline the watcher wakes to look (replies wake it before)."""
+
+CHECKING = "checking"
+"""The label while the lane in use has not yet said whether it found a device."""
 
 BackendListener = Callable[[str, str | None], None]
 """``on_backend(name, reason)``: the backend now in use, and why the previous one was dropped."""
@@ -81,6 +90,10 @@ class _InUse:
     """When it said it takes cues."""
     free: float = 0.0
     """When its last cue ended (the next may start from then)."""
+    checked: bool = False
+    """Whether its silent check found a device."""
+    reason: str | None = None
+    """Why the lane before it was dropped: reported once this one's check has passed."""
 
 
 class Chain:
@@ -106,8 +119,8 @@ class Chain:
         self._on_backend = on_backend
         self._limits = limits
         self._poll = poll
-        self.label = self._lanes[0].label
-        """The backend in use (or about to be)."""
+        self.label = CHECKING
+        """The backend in use, once its silent check passed (``checking`` until then)."""
         self._reported: str | None = None
         self.played = 0
         """Batches played by a backend that makes sound."""
@@ -224,11 +237,11 @@ class Chain:
             return
         lane.start(Setup(report, self._limits.max_late, self.volume, self._clock, self._poll))
         with self._lock:
-            self._in_use = _InUse(lane, since=self._clock())
+            self._in_use = _InUse(lane, since=self._clock(), reason=reason)
+            self.label = CHECKING  # named once its check passes (``K``)
             for request in sorted(self._sent.values(), key=lambda request: request.key):
                 request.started = None
                 self._submit(lane, request)
-        self._show(lane.label, reason)
 
     def _on_reply(self, reply: _Reply) -> None:
         in_use = self._in_use
@@ -237,6 +250,9 @@ class Chain:
         now = self._clock()
         if reply.kind == "R":
             in_use.ready = now
+            return
+        if reply.kind in ("K", "N"):
+            self._checked(in_use, reply)
             return
         if reply.kind == "dead":
             self._fall_back(str(reply.detail or f"{in_use.lane.label} stopped"))
@@ -263,6 +279,15 @@ class Chain:
             _answer(request, f"failed: {failure}")
         else:
             self._fall_back(failure)
+
+    def _checked(self, in_use: _InUse, reply: _Reply) -> None:
+        """The lane's silent check: a device found (``K``), or none (``N``: the lane is dropped
+        unless it is the last)."""
+        if reply.kind == "N" and len(self._lanes) > 1:
+            self._fall_back(str(reply.detail or f"{in_use.lane.label} found no sound device"))
+            return
+        in_use.checked = True
+        self._show(in_use.lane.label, in_use.reason)
 
     def _played(self, request: Request, lane: Lane) -> None:
         if lane.label != self.label:  # e.g. pw-play failed, aplay played
@@ -295,22 +320,34 @@ class Chain:
         return wait
 
     def _deadline(self, sent: list[Request]) -> tuple[float, str] | None:
-        """When the requests handed over (``sent``) would show the lane in use hung or stalled,
-        and what it would be. While one plays, only its end is awaited; else each must start
-        within the timeout of its moment (or of the lane coming free, or saying it is ready)."""
+        """When the lane in use would show itself hung or stalled, and what it would be: with
+        requests handed over (``sent``), see :meth:`_cue_deadline`; with none, only a lane that
+        is not the last is waited for, to start and to check its device (a sound server that
+        never answers is given up on before any cue comes)."""
         in_use = self._in_use
-        if in_use is None or not sent:
+        more = len(self._lanes) > 1
+        if in_use is None or not (sent or more):
             return None
+        first_start, label = in_use.lane.first_start_s, in_use.lane.label
+        if in_use.ready is None:
+            timeout = first_start + self._limits.start_timeout
+            return in_use.since + timeout, f"{label} did not start within {timeout:g} s (hung)"
+        deadlines = [self._cue_deadline(in_use, sent)] if sent else []
+        if more and not in_use.checked:
+            hung = f"{label} did not open a device within {first_start:g} s (hung)"
+            deadlines.append((in_use.ready + first_start, hung))
+        return min(deadlines, default=None)
+
+    def _cue_deadline(self, in_use: _InUse, sent: list[Request]) -> tuple[float, str]:
+        """While a cue plays, only its end is awaited; else each must start within the timeout
+        of its moment (or of the lane coming free, or saying it is ready)."""
         start_timeout, play_slack = self._limits.start_timeout, self._limits.play_slack
         label = in_use.lane.label
         ends = [r.started + r.length for r in sent if r.started is not None]
         if ends:
             return min(ends) + play_slack, f"{label} stalled while playing"
-        if in_use.ready is None:
-            timeout = in_use.lane.first_start_s + start_timeout
-            return in_use.since + timeout, f"{label} did not start within {timeout:g} s (hung)"
         moments = (request.sent if request.at is None else request.at for request in sent)
-        begin = max(min(moments), in_use.free, in_use.ready)
+        begin = max(min(moments), in_use.free, in_use.ready or in_use.since)
         return begin + start_timeout, f"{label} did not start within {start_timeout:g} s (hung)"
 
     def _fall_back(self, reason: str) -> None:
@@ -320,6 +357,8 @@ class Chain:
             alone = len(self._lanes) == 1
             if in_use is None:
                 return
+            if not in_use.checked:  # never passed its check: why the one before went first
+                reason = "; ".join(filter(None, [in_use.reason, reason]))
             left = list(self._sent.values()) if alone else []
             if alone:  # nothing to fall back on: what it had fails, later cues try it again
                 self._sent.clear()

@@ -12,10 +12,11 @@ so a cue sent ahead starts at its moment whatever the app is busy with, and it k
 clip's device open between cues.
 
 On stdin: ``P`` key (u32) due (f64) start (f64, NaN: now) volume (f32) length (u16) and the cue
-names joined by commas; ``C`` key (withdraw). On stdout: ``R`` 0 (ready), ``S`` key and the
-clip's length (f32), ``D`` key (played), ``L`` key (dropped as late), ``E`` key, a u16 length and
-a message (could not play). The child exits when its stdin closes (the parent exited or closed
-it).
+names joined by commas; ``C`` key (withdraw). On stdout: ``R`` 0 (ready), ``K`` 0 (its silent
+check opened a device), ``N`` 0, a u16 length and a message (no device opened), ``S`` key and
+the clip's length (f32), ``D`` key (played), ``L`` key (dropped as late), ``E`` key, a u16 length
+and a message (could not play). The child exits when its stdin closes (the parent exited or
+closed it).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class ChildLane:
                 detail: str | float | None = None
                 if kind == b"S":
                     (detail,) = _LENGTH.unpack(replies.read(_LENGTH.size))
-                elif kind == b"E":
+                elif kind in (b"E", b"N"):
                     size = int.from_bytes(replies.read(2), "little")
                     detail = replies.read(size).decode(errors="replace")
                 elif kind == b"R":

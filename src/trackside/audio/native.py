@@ -33,6 +33,8 @@ _DRAIN_S = 0.12
 """How long a device keeps running after the last samples are handed over, so they are heard."""
 _BUFFER_MS = 40
 LEAD_S = 0.15
+NO_DEVICE = "no sound device could be opened"
+"""Why the silent check failed, in the runner's words (miniaudio's own is Python text)."""
 """A clip is handed over this long before it starts: its device opens, then starts on time."""
 
 _alsa_lock = threading.Lock()
@@ -104,22 +106,31 @@ class MiniaudioBackend(Backend):
 
             quiet_alsa()
 
+    def check(self) -> str | None:
+        """Open the first clip's device now (kept for it), or say that none would open."""
+        return None if self._spare_opened() else NO_DEVICE
+
     def ready(self) -> None:
         """Open the next clip's device now, unstarted (no sound), so a cue that comes without
         warning (a key's) does not wait for it: opening takes a few ms, a process on ALSA's file
         plugin, more on a busy machine. Never raises; a device that cannot open is found out by
         the clip itself."""
+        self._spare_opened()
+
+    def _spare_opened(self) -> bool:
+        """A device open and unstarted, for the next clip: False if none could be opened."""
         with self._lock:
             if self._spare is not None or self._abort.is_set():
-                return
+                return True
         try:
             device = self._open()
         except Exception:
-            return
+            return False
         with self._lock:
             if self._spare is None and not self._abort.is_set():
                 self._spare, device = device, None
         _close(device)
+        return True
 
     def _open(self) -> Any:
         import miniaudio

@@ -39,7 +39,8 @@ class CuePlayer(Protocol):
 
     @property
     def backend(self) -> str:
-        """The backend in use now ("miniaudio", "aplay", "bell", "silent", ...)."""
+        """The backend in use now ("miniaudio", "aplay", "bell", "silent", ...); "checking"
+        until a silent check found that it reaches a device."""
         ...
 
     @property

@@ -20,7 +20,8 @@ from trackside.audio.backends import Backend, BackendFailed
 from trackside.audio.clips import Clip, ClipBank, SoundsMissing
 
 Report = Callable[[str, int, "str | float | None"], None]
-"""``report(kind, key, detail)``: ``R`` ready to take cues (key 0), ``S`` a cue's output began
+"""``report(kind, key, detail)``: ``R`` ready to take cues (key 0), then its silent check: ``K``
+a device opened, or ``N`` none (``detail`` says why), ``S`` a cue's output began
 (``detail``: the clip's length in seconds), ``D`` played, ``L`` dropped as late, ``E`` could not
 play (``detail`` says why), ``dead`` the lane is gone (``detail`` says why)."""
 
@@ -98,9 +99,11 @@ class Scheduler:
             self._changed.notify()
 
     def run(self) -> None:
-        """Say it is ready, then play each cue at its time, until closed."""
+        """Say it is ready, check the device without a sound and say what it found (``K`` or
+        ``N``), then play each cue at its time, until closed."""
         self.report("R", 0, None)
-        self.backend.ready()
+        problem = self._check()  # miniaudio's keeps the device it opened for the first cue
+        self.report("K" if problem is None else "N", 0, problem)
         while True:
             cue = self._next()
             if cue is None:
@@ -112,6 +115,12 @@ class Scheduler:
                 idle = not self._waiting or self._waiting[0].start - self.clock() > lead
             if idle:  # a device ready for the next cue; one due sooner opens its own
                 self.backend.ready()
+
+    def _check(self) -> str | None:
+        try:
+            return self.backend.check()
+        except Exception as error:  # a broken player, not only a missing device
+            return f"{self.backend.label}: {type(error).__name__}: {error}"
 
     def _next(self) -> _Cue | None:
         """The next cue, once it is ``lead_s`` from its start (the backend waits the rest)."""

@@ -213,7 +213,10 @@ class TracksideApp(App[int]):
         # Every session the app shows is heard, a resumed one included.
         runner.listeners += [heard for heard in self.listeners if heard not in runner.listeners]
         show = self.settings.show_rep_clock
-        self._show(self._session_screen()(runner, show_rep_clock=show, audio=self.sound.audio))
+        screen = self._session_screen()(runner, show_rep_clock=show, audio=self.sound.audio)
+        screen.sound_problem = self.sound.problem
+        self.sound.withdraw_notice()  # one from Ready: the status area says it now
+        self._show(screen)
 
     def on_summary_screen_undo_requested(self, message: SummaryScreen.UndoRequested) -> None:
         """Take back the final mark, keeping the rating and note for the next summary."""
@@ -319,9 +322,11 @@ class TracksideApp(App[int]):
 
     @on(SoundChanged)
     def _sound_changed(self, message: SoundChanged) -> None:
+        on_track = isinstance(self.screen, self._session_screen())
+        problem = self.sound.announce(message, self.settings.audio_backend, on_track)
+        self.sound.problem = problem
         if isinstance(self.screen, self._session_screen()):
-            self.screen.show_sound()
-        self.sound.announce(message, chosen=self.settings.audio_backend)
+            self.screen.show_sound(problem)
 
     def action_sound_check(self) -> None:
         """Play a test cue and say which backend played it."""

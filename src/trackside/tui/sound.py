@@ -9,6 +9,7 @@ own thread; what it says reaches the app as a message (:class:`Rang`, :class:`So
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -29,9 +30,26 @@ VOLUMES = (1.0, 0.75, 0.5, 0.25)
 """The volumes the command palette offers."""
 FLASH_S = 0.3
 """How long the screen flashes when a cue falls back to the terminal bell."""
+NOTICE_TITLE = "Sound"
+"""The title of the notice that says cues fall back (off the track screen)."""
 FALLBACKS = frozenset({"bell", "silent"})
 """The backends cues fall back to when no player reaches a sound device (the session screen
 shows them in the warning colour)."""
+
+
+_PYTHON_TEXT = re.compile(r"[(\[{]\s*'|Error\b|Exception\b|Traceback|errno|-\d{2,}")
+"""What a runner should never read: a tuple's repr, an exception's name, an error number."""
+
+
+def plain_reason(reason: str | None) -> str:
+    """Why sound fell back, in a few plain words: a backend's own words if they are plain,
+    else what they mean to the runner (``('failed to init device', -401)``: no sound device)."""
+    if not reason:
+        return "no sound device"
+    first = reason.split("; ")[0].strip()  # the first player's failure: the others followed
+    if _PYTHON_TEXT.search(first) or len(first) > 60:
+        return "no sound device could be opened"
+    return first
 
 
 @dataclass
@@ -70,6 +88,8 @@ class AppSound:
         """What the session screen shows and mutes: the player, once made."""
         self.player: CuePlayer | None = None
         self.listeners = listeners
+        self.problem: str | None = None
+        """Why cues fell back to the bell or silence, in plain words (None: they did not)."""
 
     def start(self) -> None:
         """Make the real cue player, once."""
@@ -95,13 +115,24 @@ class AppSound:
         screen.add_class("flash")
         self.app.set_timer(FLASH_S, lambda: screen.remove_class("flash"))
 
-    def announce(self, message: SoundChanged, chosen: str) -> None:
-        """Say so when cues fall back to the bell or silence; ``--audio bell`` or ``silent``
-        (``chosen``) is the runner's choice, not a fallback: shown, not announced."""
-        if message.backend in FALLBACKS and message.backend != chosen:
-            why = f" ({message.reason})" if message.reason else ""
-            text = f"No sound device: cues fall back to the {message.backend}{why}"
-            self.app.notify(text, severity="warning", timeout=8, markup=False)
+    def announce(self, message: SoundChanged, chosen: str, on_track: bool) -> str | None:
+        """The line that says cues fall back to the bell or silence, and why, in plain words
+        (None when they do not; ``--audio bell`` or ``silent`` (``chosen``) is the runner's
+        choice, not a fallback). Off the track screen it is also a notice; on it, the status
+        area shows it, never over the clock."""
+        if message.backend not in FALLBACKS or message.backend == chosen:
+            return None
+        why = plain_reason(message.reason)
+        if not on_track:
+            text = f"No sound device: cues fall back to the {message.backend} ({why})"
+            self.app.notify(text, title=NOTICE_TITLE, severity="warning", timeout=8, markup=False)
+        return why
+
+    def withdraw_notice(self) -> None:
+        """Take the fallback notice off (the track screen's status area says it, never a
+        notice over the clock); the app's other notices stay."""
+        for notice in [n for n in self.app._notifications if n.title == NOTICE_TITLE]:
+            self.app._unnotify(notice)
 
     def check(self) -> None:
         """Play a test cue; :class:`SoundChecked` says which backend played it."""

@@ -154,6 +154,8 @@ class SessionScreen(Screen[None]):
         self._finished = False
         self._key_states: tuple[bool | None, ...] = ()
         self.hint_keys = HintKeys()
+        self.sound_problem: str | None = None
+        """Why cues fell back to the bell or silence, in plain words (the app sets it)."""
         self._last_mark: float | None = None
         """When the mark key was last taken (the runner's clock), for the repeat guard."""
         self.shown: Shown | None = None
@@ -195,8 +197,11 @@ class SessionScreen(Screen[None]):
         self.show_sound()
         self.tick()
 
-    def show_sound(self) -> None:
-        """Show the sound backend in use (never silently degraded: bell and silent stand out)."""
+    def show_sound(self, problem: str | None = None) -> None:
+        """Show the sound backend in use (never silently degraded: bell and silent stand out,
+        with why in plain words, here in the status area and never over the clock)."""
+        if problem is not None:
+            self.sound_problem = problem
         if self.shown is None:
             return
         label = self.shown.sound
@@ -205,8 +210,10 @@ class SessionScreen(Screen[None]):
             return
         backend = self.audio.backend
         muted = " (muted)" if self.audio.muted else ""
-        label.update(f"sound: {backend}{muted}")
-        label.set_class(backend in FALLBACKS or self.audio.muted, "degraded")
+        fallen = backend in FALLBACKS
+        why = f" · {self.sound_problem}" if fallen and self.sound_problem else ""
+        label.update(f"sound: {backend}{muted}{why}")
+        label.set_class(fallen or self.audio.muted, "degraded")
 
     def on_resize(self) -> None:
         """Drop the least needed lines on small terminals (the clock and headline stay)."""
