@@ -123,7 +123,9 @@ class AppSound:
         if message.backend not in FALLBACKS or message.backend == chosen:
             return None
         why = plain_reason(message.reason)
-        if not on_track:
+        size = self.app.size
+        # On a small terminal a notice would cover Ready's one line: the track screen says it.
+        if not on_track and size.width >= 40 and size.height >= 12:
             text = f"No sound device: cues fall back to the {message.backend} ({why})"
             self.app.notify(text, title=NOTICE_TITLE, severity="warning", timeout=8, markup=False)
         return why

@@ -212,14 +212,16 @@ class SessionScreen(Screen[None]):
         muted = " (muted)" if self.audio.muted else ""
         fallen = backend in FALLBACKS
         why = f" · {self.sound_problem}" if fallen and self.sound_problem else ""
-        label.update(f"sound: {backend}{muted}{why}")
+        # At most half the row, beside the rep strip: the reason goes first, in whole words.
+        label.update(fit_words(f"sound: {backend}{muted}{why}", max(12, self.size.width // 2)))
         label.set_class(fallen or self.audio.muted, "degraded")
 
     def on_resize(self) -> None:
         """Drop the least needed lines on small terminals (the clock and headline stay)."""
         self.set_class(self.size.height < 16, "short")
         self.set_class(self.size.height < 11, "tiny")
-        self.refresh_view()  # the sub line is fitted to the width in whole words
+        self.refresh_view()  # the sub line and the sound status are fitted in whole words
+        self.show_sound()
 
     # -- time ---------------------------------------------------------------------------
 
