@@ -37,6 +37,7 @@ from trackside.core.timefmt import split
 from trackside.tui.keys import screen_key
 from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
+from trackside.tui.screens.session_parts import Notice, Shown
 from trackside.tui.sound import FALLBACKS
 from trackside.tui.textual_fixes import collect_after_refresh
 from trackside.tui.view import (
@@ -75,18 +76,6 @@ MARK_REPEAT_S = 0.3
 buttons repeat, and a repeat would end the next step at once."""
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """The screen's widgets, found once when it is mounted (a query each second costs)."""
-
-    headline: Headline
-    sub: Static
-    big: BigText
-    window: WindowBar
-    strip: RepStrip
-    sound: Static
-
-
 def _when_shown(action: Callable[[SessionScreen], None]) -> Callable[[SessionScreen], None]:
     """A key that does nothing until the screen is on screen.
 
@@ -101,16 +90,6 @@ def _when_shown(action: Callable[[SessionScreen], None]) -> Callable[[SessionScr
             action(screen)
 
     return guarded
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A line shown in place of the sub line, until its step ends (or for a few seconds)."""
-
-    text: str
-    step: int | None
-    until: float | None
-    """Session-clock time it goes away at; None keeps it until the step ends."""
 
 
 class SessionScreen(Screen[None]):
