@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import rig, shipped
+from app_helpers import Rig, rig, shipped
 from terminal import Terminal, expected, painted, watch
+from textual.pilot import Pilot
 
 from trackside.settings import Settings
 from trackside.tui.widgets.big_text import BigText
@@ -90,22 +91,23 @@ async def test_the_rep_count_is_big_at_every_size(
         assert painted(big, terminal) == expected(big)
 
 
+async def into_recovery_1(rigged: Rig, pilot: Pilot[int]) -> BigText:
+    """Rep 1 run in 1:11.2, then 5 s into its recovery: the big area."""
+    await pilot.press("space")
+    await rigged.advance(pilot, 71.2)
+    await pilot.press("space")
+    await rigged.advance(pilot, 5)
+    return rigged.screen.query_one(BigText)
+
+
 async def test_the_last_split_is_big_when_reps_show_time_and_small_otherwise() -> None:
     rigged = rig(shipped("10x400m-90s"), settings=Settings(countdown_s=0))
     async with rigged.app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("space")
-        await rigged.advance(pilot, 71.2)
-        await pilot.press("space")
-        await rigged.advance(pilot, 5)
-        big = rigged.screen.query_one(BigText)
+        big = await into_recovery_1(rigged, pilot)
         assert big.board == Board("1:25", "2/10", "1:11.2")
     rigged = rig(shipped("21x400m"), settings=Settings(countdown_s=0))
     async with rigged.app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("space")
-        await rigged.advance(pilot, 71.2)
-        await pilot.press("space")
-        await rigged.advance(pilot, 5)
-        big = rigged.screen.query_one(BigText)
+        big = await into_recovery_1(rigged, pilot)
         assert big.board.aside == ""
         await pilot.press("t")  # the rep clock on: the runner asked for times
         await pilot.pause()
