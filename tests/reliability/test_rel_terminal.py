@@ -173,7 +173,9 @@ def test_resized_from_200x60_to_20x8_and_back_mid_session(terminal: Terminal) ->
         terminal.wait_for(
             lambda s, w=width, h=height: (
                 len(s.splitlines()) <= h
-                and any(line.strip().startswith("RECOVERY") for line in s.splitlines())
+                and any(
+                    line.strip().startswith(("RECOVERY", "REC 2/21")) for line in s.splitlines()
+                )
                 and all(len(line) <= w for line in s.splitlines())
             ),
             f"the recovery redrawn at {width}x{height}",

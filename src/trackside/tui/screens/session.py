@@ -191,8 +191,11 @@ class SessionScreen(Screen[None]):
         muted = " (muted)" if self.audio.muted else ""
         fallen = backend in FALLBACKS
         why = f" · {self.sound_problem}" if fallen and self.sound_problem else ""
-        # At most half the row, beside the rep strip: the reason goes first, in whole words.
-        label.update(fit_words(f"sound: {backend}{muted}{why}", max(12, self.size.width // 2)))
+        # At most half the row, beside the rep strip: the reason goes first, then the word
+        # "sound" (``bell`` alone, in the warning colour, on the narrowest screens).
+        room = self.size.width // 2
+        text = fit_words(f"sound: {backend}{muted}{why}", room)
+        label.update(text if text.startswith(f"sound: {backend}") else f"{backend}{muted}")
         label.set_class(fallen or self.audio.muted, "degraded")
 
     def on_resize(self) -> None:
