@@ -8,9 +8,7 @@ second of the step's own clock and the engine's next due event, so nothing ticks
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -37,8 +35,7 @@ from trackside.core.timefmt import split
 from trackside.tui.keys import screen_key
 from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.help import HelpScreen, bound_keys
-from trackside.tui.screens.session_parts import Notice, Shown
-from trackside.tui.sound import FALLBACKS
+from trackside.tui.screens.session_parts import Notice, Shown, sound_status, when_shown
 from trackside.tui.textual_fixes import collect_after_refresh
 from trackside.tui.view import (
     KEY_ACTIONS,
@@ -74,22 +71,6 @@ STATE_CLASSES = frozenset(
 MARK_REPEAT_S = 0.3
 """A second press of the mark key this soon after the first is ignored: headset and clicker
 buttons repeat, and a repeat would end the next step at once."""
-
-
-def _when_shown(action: Callable[[SessionScreen], None]) -> Callable[[SessionScreen], None]:
-    """A key that does nothing until the screen is on screen.
-
-    A mashed keyboard sends several keys in one read: the one after Space on Ready can reach
-    this screen before it has composed. Such a key is dropped, as if pressed before the screen
-    appeared (it would act on a session the runner cannot see yet).
-    """
-
-    @wraps(action)  # Textual reads the action's parameters through the wrapper
-    def guarded(screen: SessionScreen) -> None:
-        if screen.shown is not None:
-            action(screen)
-
-    return guarded
 
 
 class SessionScreen(Screen[None]):
@@ -187,16 +168,10 @@ class SessionScreen(Screen[None]):
         if self.audio is None:
             label.display = False
             return
-        backend = self.audio.backend
-        muted = " (muted)" if self.audio.muted else ""
-        fallen = backend in FALLBACKS
-        why = f" · {self.sound_problem}" if fallen and self.sound_problem else ""
-        # At most half the row, beside the rep strip: the reason goes first, then the word
-        # "sound" (``bell`` alone, in the warning colour, on the narrowest screens).
-        room = self.size.width // 2
-        text = fit_words(f"sound: {backend}{muted}{why}", room)
-        label.update(text if text.startswith(f"sound: {backend}") else f"{backend}{muted}")
-        label.set_class(fallen or self.audio.muted, "degraded")
+        audio, room = self.audio, self.size.width // 2  # at most half the row, by the strip
+        text, degraded = sound_status(audio.backend, audio.muted, self.sound_problem, room)
+        label.update(text)
+        label.set_class(degraded, "degraded")
 
     def on_resize(self) -> None:
         """Drop the least needed lines on small terminals (the clock and headline stay)."""
@@ -351,7 +326,7 @@ class SessionScreen(Screen[None]):
 
     # -- the keys -----------------------------------------------------------------------
 
-    @_when_shown
+    @when_shown
     def action_mark(self) -> None:
         """Space: end the rep, or start the next one once the window is open."""
         now = self.runner.now()
@@ -360,35 +335,35 @@ class SessionScreen(Screen[None]):
         self._last_mark = now
         self.act(ActionKind.MARK)
 
-    @_when_shown
+    @when_shown
     def action_go_now(self) -> None:
         """Start the next rep now, before the window opens."""
         self.act(ActionKind.GO_NOW)
 
-    @_when_shown
+    @when_shown
     def action_undo(self) -> None:
         """Take back the last mark."""
         self.act(ActionKind.UNDO)
 
-    @_when_shown
+    @when_shown
     def action_pause(self) -> None:
         """Pause, or resume if paused."""
         paused = self.runner.session.paused
         self.act(ActionKind.RESUME if paused else ActionKind.PAUSE)
 
-    @_when_shown
+    @when_shown
     def action_skip(self) -> None:
         """Skip the current step (or the countdown)."""
         self.act(ActionKind.SKIP)
 
-    @_when_shown
+    @when_shown
     def action_rep_clock(self) -> None:
         """Show or hide the running clock during reps."""
         self.show_rep_clock = not self.show_rep_clock
         self.post_message(self.RepClockToggled(self.show_rep_clock))
         self._after(())
 
-    @_when_shown
+    @when_shown
     def action_mute(self) -> None:
         """Turn the cues off or on."""
         if self.audio is None:
@@ -398,7 +373,7 @@ class SessionScreen(Screen[None]):
         self._say(f"sound off: {mute} turns it on" if self.audio.muted else "sound on")
         self.show_sound()
 
-    @_when_shown
+    @when_shown
     def action_end(self) -> None:
         """End the session, after asking: what was run is kept."""
 
@@ -409,7 +384,7 @@ class SessionScreen(Screen[None]):
         question = "End the session now? What you ran is kept."
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    @_when_shown
+    @when_shown
     def action_help(self) -> None:
         """Show the keys as they are bound now."""
         self.app.push_screen(HelpScreen(bound_keys(self)))
