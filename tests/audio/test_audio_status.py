@@ -6,38 +6,57 @@ with no device it never names miniaudio, and says why in plain words in the stat
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from requires import require_program
 from textual.pilot import Pilot
 
 from trackside.audio.factory import make_player
 from trackside.audio.player import BackendListener, CuePlayer
 from trackside.core.clock import FakeClock
+from trackside.core.events import ActionKind
+from trackside.core.runner import Runner
+from trackside.core.session import Session
+from trackside.history.log import start_log
+from trackside.history.service import HistoryAtStart
+from trackside.history.store import HistoryStore
+from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import load_library
 from trackside.settings import Settings
 from trackside.tui.app import TracksideApp
+from trackside.tui.screens.resume import ResumeScreen
 from trackside.tui.screens.session import SessionScreen
 
-pytestmark = pytest.mark.skipif(shutil.which("aplay") is None, reason="needs alsa-utils")
+
+@pytest.fixture(autouse=True)
+def _aplay() -> None:
+    require_program("aplay", "alsa-utils")  # the system player, and ALSA itself
+
+
 BUILTIN = Path(__file__).resolve().parents[2] / "presets"
 
 
-def app_with_the_real_player(seen: list[str]) -> TracksideApp:
-    """6 x 800m (an open warmup: no cue for a while) with the player ``auto`` makes."""
+def the_real_player(bell: Callable[[], None], on_backend: BackendListener) -> CuePlayer:
+    """The player ``--audio auto`` makes."""
+    return make_player("auto", bell=bell, on_backend=on_backend)
 
-    def factory(bell: Callable[[], None], on_backend: BackendListener) -> CuePlayer:
-        return make_player("auto", bell=bell, on_backend=on_backend)
 
+def builtin(preset_id: str) -> CheckedPreset:
     library = load_library(BUILTIN, BUILTIN / "none")
-    preset = next(entry.preset for entry in library if entry.id == "6x800m")
+    preset = next(entry.preset for entry in library if entry.id == preset_id)
+    assert preset is not None
+    return preset
+
+
+def app_with_the_real_player() -> TracksideApp:
+    """6 x 800m (an open warmup: no cue for a while) with the player ``auto`` makes."""
     return TracksideApp(
         clock=FakeClock(),
-        preset=preset,
+        preset=builtin("6x800m"),
         settings=Settings(countdown_s=0),
-        audio_factory=factory,
+        audio_factory=the_real_player,
     )
 
 
@@ -57,7 +76,7 @@ async def status_until(pilot: Pilot[int], settled: Callable[[str], bool]) -> lis
 
 
 async def test_with_a_device_the_checked_player_is_named(alsa_capture: Path) -> None:
-    app = app_with_the_real_player([])
+    app = app_with_the_real_player()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("space")
         seen = await status_until(pilot, lambda label: label == "sound: miniaudio")
@@ -66,7 +85,7 @@ async def test_with_a_device_the_checked_player_is_named(alsa_capture: Path) -> 
 
 
 async def test_with_no_device_miniaudio_is_never_named(alsa_no_device: Path) -> None:
-    app = app_with_the_real_player([])
+    app = app_with_the_real_player()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("space")
         seen = await status_until(pilot, lambda label: label.startswith("sound: bell"))
@@ -79,3 +98,36 @@ async def test_with_no_device_miniaudio_is_never_named(alsa_no_device: Path) -> 
         sound = screen.shown.sound.region
         assert sound.y >= big.bottom  # under the clock, never over it
         assert not app._notifications
+
+
+async def test_after_a_resume_the_status_checks_first_and_says_why_in_one_line(
+    alsa_no_device: Path, tmp_path: Path
+) -> None:
+    """A session left running is resumed with no sound device: the player's check ends while
+    the resume question is up (a notice there), and the track screen it goes back to never
+    names miniaudio, says why in its status line, and has no notice over the clock."""
+    store = HistoryStore(tmp_path / "history.db")
+    preset = builtin("6x800m")
+    clock = FakeClock()
+    log = start_log(store, preset.to_plan(), preset_id="6x800m", countdown_s=0)
+    runner = Runner(Session(preset.to_plan(), 0), clock, log=log)
+    runner.act(ActionKind.START)  # then the app was killed, in the warm-up
+    app = TracksideApp(
+        clock=FakeClock(),
+        settings=Settings(countdown_s=0),
+        audio_factory=the_real_player,
+        history=HistoryAtStart(store, None, look_later=True),
+    )
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(500):  # the history is opened on a worker once the frame is up
+                if isinstance(app.screen, ResumeScreen):
+                    break
+                await pilot.pause(0.01)
+            await pilot.press("r")
+            seen = await status_until(pilot, lambda label: label.startswith("sound: bell"))
+            assert seen[-1] == "sound: bell · no sound device could be opened"
+            assert not [label for label in seen if "miniaudio" in label]
+            assert not app._notifications  # the status line says it, not a notice
+    finally:
+        store.close()
