@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from history_support import PLAN, WALL0, Process, new_session, press
 
@@ -170,3 +177,50 @@ def test_a_session_that_ended_by_itself_while_down_is_completed(store: HistorySt
     stored = store.sessions()[0]
     assert stored.status is Status.COMPLETED
     assert stored.ended_at == pytest.approx(1670.0)
+
+
+LEASED_RUN = """\
+import sys, time
+import trackside.history.log as log_module
+from trackside.core.clock import SessionClock
+from trackside.core.events import ActionKind
+from trackside.core.runner import Runner
+from trackside.core.session import Session
+from trackside.history.log import start_log
+from trackside.history.store import HistoryStore
+from history_support import PLAN
+
+log_module.RENEW_S = 0.2  # the lease renewed often, so a short test sees it
+store = HistoryStore(sys.argv[1])
+log = start_log(store, PLAN, preset_id="3x400m", countdown_s=0)
+runner = Runner(Session(PLAN, 0), SessionClock(), log=log)
+runner.act(ActionKind.START)
+print("started", flush=True)
+while True:  # running on, no key pressed, until killed
+    time.sleep(0.05)
+    runner.tick()
+"""
+
+
+def test_left_n_s_ago_counts_from_the_last_moment_the_app_was_running(tmp_path: Path) -> None:
+    """A session run for a few seconds after its last key, then killed: the words count from
+    the lease's last renewal (the app still running), not from the last key."""
+    db = tmp_path / "history.db"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    run = [sys.executable, "-c", LEASED_RUN, str(db)]
+    process = subprocess.Popen(run, stdout=subprocess.PIPE, env=env, text=True)
+    assert process.stdout is not None
+    assert process.stdout.readline() == "started\n"
+    key_wall = time.time()
+    time.sleep(4.0)
+    process.kill()
+    process.wait(timeout=10)
+    killed_wall = time.time()
+    with HistoryStore(db) as store:
+        found = latest_unfinished(store)
+        assert found is not None
+        words = re.search(r"left (\d+) s ago", found.describe())
+    assert words is not None, found.describe()
+    since_kill, since_key = time.time() - killed_wall, killed_wall - key_wall
+    assert int(words[1]) <= since_kill + 1.5  # renewed every 0.2 s up to the kill
+    assert int(words[1]) < since_key - 2  # not the 4 s since the last key

@@ -81,7 +81,8 @@ class Unfinished:
     session: Session
     """Replayed to the moment it was found: recoveries whose maximum passed have ended."""
     down_s: float
-    """Wall-clock seconds since the last recorded action."""
+    """Wall-clock seconds since the process that ran it was last known to be running: its
+    lease's last renewal, or its last recorded action if that came later."""
 
     @property
     def id(self) -> int:
@@ -168,8 +169,24 @@ def latest_unfinished(
             with contextlib.suppress(SessionHeld):  # taken by a window just now: its own
                 store.settle(stored.id, status_of(session), ended_at(session))
             continue
-        return Unfinished(stored, actions, session, max(0.0, now_wall - actions[-1].wall))
+        down_s = max(0.0, now_wall - last_known_running(store, stored.id, actions, now_wall))
+        return Unfinished(stored, actions, session, down_s)
     return None
+
+
+def last_known_running(
+    store: HistoryStore, session_id: int, actions: Sequence[StoredAction], now_wall: float
+) -> float:
+    """The wall-clock time the process that ran a session was last known to be running: the
+    last renewal of its lease (every 30 s, and with each write), or its last action's. A lease
+    row that does not hold a number (edited by hand), or a renewal after ``now_wall`` (a clock
+    set back since), says nothing."""
+    try:
+        rows = store.fetch("SELECT renewed_wall FROM leases WHERE session_id = ?", (session_id,))
+    except HistoryError:  # only the words depend on it: the last action is near enough
+        rows = []
+    renewals = [float(r[0]) for r in rows if isinstance(r[0], int | float) and r[0] <= now_wall]
+    return max([actions[-1].wall, *renewals])
 
 
 class Resumed(NamedTuple):
