@@ -33,14 +33,7 @@ from trackside.settings import Settings, save_settings
 from trackside.tui.keeper import HistoryKeeper, HistoryNews, ProblemMet, UnfinishedFound
 from trackside.tui.keys import checked_keymap
 from trackside.tui.screens.ready import ReadyScreen
-from trackside.tui.sound import (
-    VOLUMES,
-    AppSound,
-    AudioFactory,
-    Rang,
-    SoundChanged,
-    SoundChecked,
-)
+from trackside.tui.sound import VOLUMES, AppSound, AudioFactory, Rang, SoundChanged, SoundChecked
 from trackside.tui.textual_fixes import freeze_what_is_loaded
 from trackside.tui.themes import DARK, LIGHT, THEMES
 
@@ -130,7 +123,7 @@ class TracksideApp(App[int]):
         if self.runner is not None:
             self.show_session(self.runner)
         elif self.preset is not None:
-            self._show(self._ready_screen(self.preset, self.preset_id))
+            self._show(ReadyScreen(self.preset, self.preset_id))
         else:
             self._show(self._picker())
         # The player (a thread and a process) starts, and the session screen's module loads,
@@ -183,7 +176,7 @@ class TracksideApp(App[int]):
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         """A preset was chosen in the picker: get ready to run it."""
         if message.entry.preset is not None:
-            self._show(self._ready_screen(message.entry.preset, message.entry.id))
+            self._show(ReadyScreen(message.entry.preset, message.entry.id))
 
     @on(ReadyScreen.Started)
     def _started(self, message: ReadyScreen.Started) -> None:
@@ -230,28 +223,21 @@ class TracksideApp(App[int]):
         """The summary was closed: back to the picker, on to the preset, or out."""
         self._back(message)
 
-    def _ready_screen(self, preset: CheckedPreset, preset_id: str | None) -> ReadyScreen:
-        return ReadyScreen(preset, preset_id, self.keymap_used)
-
     @on(ReadyScreen.Backed)
     def _back(self, message: ReadyScreen.Backed | SummaryScreen.Closed) -> None:
-        if not self.library and self.find_library is not None and self._from_ready(message):
+        if not self.library and self.find_library and isinstance(message, ReadyScreen.Backed):
             # `trackside run X`: Esc on Ready goes back to the picker, as its footer says.
             self.library = list(self.find_library())
         if self.library:
             self._show(self._picker())
         elif self.preset is not None and self._preset_waits(message):
             # `trackside run X` resumed another session first: X is still to be run.
-            self._show(self._ready_screen(self.preset, self.preset_id))
+            self._show(ReadyScreen(self.preset, self.preset_id))
         else:
             self.exit(0)
 
-    @staticmethod
-    def _from_ready(message: Message) -> bool:
-        return isinstance(message, ReadyScreen.Backed)
-
     def _preset_waits(self, message: Message) -> bool:
-        return not self._from_ready(message) and not self.preset_started
+        return not isinstance(message, ReadyScreen.Backed) and not self.preset_started
 
     def on_session_screen_finished(self, message: SessionScreen.Finished) -> None:
         """The session ended: show the summary and store how it went."""
@@ -323,10 +309,9 @@ class TracksideApp(App[int]):
     @on(SoundChanged)
     def _sound_changed(self, message: SoundChanged) -> None:
         on_track = isinstance(self.screen, self._session_screen())
-        problem = self.sound.announce(message, self.settings.audio_backend, on_track)
-        self.sound.problem = problem
+        self.sound.announce(message, self.settings.audio_backend, on_track)
         if isinstance(self.screen, self._session_screen()):
-            self.screen.show_sound(problem)
+            self.screen.show_sound(self.sound.problem)
 
     def action_sound_check(self) -> None:
         """Play a test cue and say which backend played it."""

@@ -115,20 +115,20 @@ class AppSound:
         screen.add_class("flash")
         self.app.set_timer(FLASH_S, lambda: screen.remove_class("flash"))
 
-    def announce(self, message: SoundChanged, chosen: str, on_track: bool) -> str | None:
-        """The line that says cues fall back to the bell or silence, and why, in plain words
+    def announce(self, message: SoundChanged, chosen: str, on_track: bool) -> None:
+        """Keep why cues fall back to the bell or silence, in plain words, as :attr:`problem`
         (None when they do not; ``--audio bell`` or ``silent`` (``chosen``) is the runner's
         choice, not a fallback). Off the track screen it is also a notice; on it, the status
         area shows it, never over the clock."""
+        self.problem = None
         if message.backend not in FALLBACKS or message.backend == chosen:
-            return None
-        why = plain_reason(message.reason)
+            return
+        why = self.problem = plain_reason(message.reason)
         size = self.app.size
         # On a small terminal a notice would cover Ready's one line: the track screen says it.
         if not on_track and size.width >= 40 and size.height >= 12:
             text = f"No sound device: cues fall back to the {message.backend} ({why})"
             self.app.notify(text, title=NOTICE_TITLE, severity="warning", timeout=8, markup=False)
-        return why
 
     def withdraw_notice(self) -> None:
         """Take the fallback notice off (the track screen's status area says it, never a

@@ -52,17 +52,10 @@ class ReadyScreen(Screen[None]):
     class Backed(Message):
         """The runner went back (to the picker, or out)."""
 
-    def __init__(
-        self,
-        preset: CheckedPreset,
-        preset_id: str | None = None,
-        keymap: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, preset: CheckedPreset, preset_id: str | None = None) -> None:
         super().__init__()
         self.preset = preset
         self.preset_id = preset_id
-        self.keymap = dict(keymap or {})
-        """The runner's remaps (binding id -> keys), to name what a key does."""
 
     def compose(self) -> ComposeResult:
         """Name, what it is, and the key."""
@@ -91,8 +84,9 @@ class ReadyScreen(Screen[None]):
 
         key = event.key
         name = KEY_NAMES.get(key) or self.app.get_key_display(Binding(key, ""))
-        here = bound_to(key, self.BINDINGS, self.keymap)  # type: ignore[arg-type]
-        there = bound_to(key, SessionScreen.BINDINGS, self.keymap)  # type: ignore[arg-type]
+        keymap: Mapping[str, str] = getattr(self.app, "keymap_used", {})  # the remaps taken
+        here = bound_to(key, self.BINDINGS, keymap)  # type: ignore[arg-type]
+        there = bound_to(key, SessionScreen.BINDINGS, keymap)  # type: ignore[arg-type]
         doing = [f"{what} here" for what in here] + [f"{what} in the session" for what in there]
         meaning = ", ".join(doing) if doing else "not bound (config.toml [keymap] can bind it)"
         self.query_one("#ready-probe", Static).update(visible(f"{name}: {meaning}"))
