@@ -180,3 +180,26 @@ async def test_what_is_loaded_at_the_first_frame_is_frozen() -> None:
         tracked = len(gc.get_objects())
     assert frozen > 10_000
     assert tracked < frozen / 2, (tracked, frozen)
+
+
+# -- one notice off the screen ----------------------------------------------------------------
+
+
+async def test_unnotify_takes_off_the_notices_of_one_title_and_leaves_the_others() -> None:
+    """When Textual renames its notice store or ``_unnotify``, this fails: mend ``unnotify``."""
+
+    class Notices(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("clock")
+
+    app = Notices()
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        app.notify("No sound device", title="Sound", timeout=30)
+        app.notify("mark = q refused", title="Settings", timeout=30)
+        await pilot.pause()
+        assert len(app.screen.query("Toast")) == 2
+        textual_fixes.unnotify(app, "Sound")
+        await pilot.pause()
+        assert [n.title for n in app._notifications] == ["Settings"]
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) == 1

@@ -27,8 +27,9 @@ from functools import cache
 
 from trackside.history.sqlfile import HistoryError
 
-RENEW_S = 30.0
-"""How often a holder renews its lease when it has nothing to write."""
+RENEW_S = 5.0
+"""How often a holder renews its lease when it has nothing to write: also how well a resume
+knows when a session was left ("left N s ago" is right to within this; one small write)."""
 STALE_S = 120.0
 """A lease not renewed for this long is a dead process's, where the system cannot be asked."""
 

@@ -178,7 +178,7 @@ def last_known_running(
     store: HistoryStore, session_id: int, actions: Sequence[StoredAction], now_wall: float
 ) -> float:
     """The wall-clock time the process that ran a session was last known to be running: the
-    last renewal of its lease (every 30 s, and with each write), or its last action's. A lease
+    last renewal of its lease (every 5 s, and with each write), or its last action's. A lease
     row that does not hold a number (edited by hand), or a renewal after ``now_wall`` (a clock
     set back since), says nothing."""
     try:

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.message import Message
 
 from trackside.core.runner import EventListener
+from trackside.tui import textual_fixes
 
 if TYPE_CHECKING:
     from trackside.audio.player import BackendListener, CuePlayer
@@ -133,8 +134,7 @@ class AppSound:
     def withdraw_notice(self) -> None:
         """Take the fallback notice off (the track screen's status area says it, never a
         notice over the clock); the app's other notices stay."""
-        for notice in [n for n in self.app._notifications if n.title == NOTICE_TITLE]:
-            self.app._unnotify(notice)
+        textual_fixes.unnotify(self.app, NOTICE_TITLE)
 
     def check(self) -> None:
         """Play a test cue; :class:`SoundChecked` says which backend played it."""

@@ -19,6 +19,11 @@ relies on. Textual is pinned to 8.2.x, so a new Textual is a deliberate bump tha
   delays that second's frame by as much (``--only display``, p99: 65 and 65 ms with the freeze,
   134 and 78 ms without, on a busy machine).
 
+- :func:`unnotify` (``App._notifications``, ``App._unnotify``): Textual's public API removes
+  every notice at once (``clear_notifications``) but not one. The sound fallback notice from the
+  Ready screen must leave when the track screen opens (its status area says it, never a notice
+  over the clock) while the settings and history notices stay (no figure: it is what is shown).
+
 Removed, their benefit within the noise (``bench/run``, two passes each, with and without):
 
 - ``App._refresh_truecolor_filter``, called to start on the chosen theme without the second
@@ -38,8 +43,10 @@ from __future__ import annotations
 
 import gc
 from functools import lru_cache
+from typing import Any
 
 from textual._styles_cache import StylesCache
+from textual.app import App
 from textual.color import Color
 from textual.dom import DOMNode
 from textual.style import Style
@@ -77,3 +84,9 @@ def collect_after_refresh(node: DOMNode) -> None:
     """One full collection just after ``node``'s next frame (a mark's first recovery frame: the
     next redraw is a second away, and the cues are already with the player)."""
     node.call_after_refresh(gc.collect)
+
+
+def unnotify(app: App[Any], title: str) -> None:
+    """Take the app's notices titled ``title`` off the screen; the others stay."""
+    for notice in [n for n in app._notifications if n.title == title]:
+        app._unnotify(notice)
