@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench import cpu, cues, display, engine, history, interop, memory, startup
+from bench import coach, cpu, cues, display, engine, history, interop, memory, startup
 from bench.common import Figure, table
 
 BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
     "engine": engine.measure,
     "interop": interop.measure,
     "history": history.measure,
+    "coach": coach.measure,
 }
 
 

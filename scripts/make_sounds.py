@@ -35,6 +35,14 @@ OUT = ROOT / "sounds"
 Note = tuple[float, float, float]
 TONES: dict[str, list[Note]] = {
     "tone_start_pip": [(660, 660, 0.12)],
+    # A coach's group starting: three rising notes, a chord the single runner never hears.
+    "tone_group_start": [
+        (523, 523, 0.10),
+        (0, 0, 0.03),
+        (659, 659, 0.10),
+        (0, 0, 0.03),
+        (784, 784, 0.25),
+    ],
     "tone_pip": [(1047, 1047, 0.09)],
     "tone_go": [(880, 1320, 0.08), (1320, 1320, 0.30)],
     "tone_marked": [(1568, 1568, 0.06), (0, 0, 0.04), (1568, 1568, 0.06)],

@@ -1,11 +1,11 @@
 """Where trackside keeps things: platformdirs locations, created when asked for, never at import.
 
 On Linux the user's presets live in ``$XDG_CONFIG_HOME/trackside/presets/`` (default
-``~/.config``) and the history in ``$XDG_DATA_HOME/trackside/history.db`` (default
-``~/.local/share``); preset files already checked are remembered in
-``$XDG_CACHE_HOME/trackside/presets/`` (default ``~/.cache``; safe to delete). macOS and Windows
-get their platform's equivalents. The environment is read on every call, so tests point these at
-``tmp_path`` with ``monkeypatch.setenv``.
+``~/.config``), a coach's rosters in ``rosters/`` beside them, and the history in
+``$XDG_DATA_HOME/trackside/history.db`` (default ``~/.local/share``); preset files already
+checked are remembered in ``$XDG_CACHE_HOME/trackside/presets/`` (default ``~/.cache``; safe to
+delete). macOS and Windows get their platform's equivalents. The environment is read on every
+call, so tests point these at ``tmp_path`` with ``monkeypatch.setenv``.
 
 The built-in presets and sounds ship inside the wheel as ``trackside/_data/``; in a source or
 editable checkout they are the repository's top-level ``presets/`` and ``sounds/`` folders.
@@ -53,6 +53,11 @@ def config_dir() -> Path:
 def user_presets_dir() -> Path:
     """Where the user keeps their own presets (created if missing)."""
     return _created(config_dir() / "presets")
+
+
+def user_rosters_dir() -> Path:
+    """Where the coach keeps saved rosters of athletes (created if missing)."""
+    return _created(config_dir() / "rosters")
 
 
 def config_file() -> Path:

@@ -103,7 +103,9 @@ def test_a_read_only_data_folder(data: Path) -> None:
 
 
 def test_a_full_disk_mid_session_then_space_again(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", 512) as disk:
+    # Room for an earlier session whole in the log (an action writes its row, the session, its
+    # lease) with the schema of groups on top: the disk fills during the session under test.
+    with small_disk(tmp_path / "disk", 1024) as disk:
         path = disk / "history.db"
         before = earlier_session(path)
         with HistoryStore(path) as store:
@@ -130,7 +132,7 @@ def test_a_history_opened_on_a_full_disk_says_the_disk_is_full(
 ) -> None:
     # SQLite cannot grow the log's index on a full disk and says "disk I/O error"
     # (SQLITE_IOERR_SHMSIZE): the runner is told the disk is full, which is what to fix.
-    with small_disk(tmp_path / "disk", 512) as disk:
+    with small_disk(tmp_path / "disk", 1024) as disk:
         path = disk / "history.db"
         before = earlier_session(path)
         filler = fill(disk, leave=leave_kb * 1024)

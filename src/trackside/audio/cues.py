@@ -23,6 +23,7 @@ E = EventKind
 
 TONES = (
     "tone_start_pip",
+    "tone_group_start",
     "tone_pip",
     "tone_go",
     "tone_marked",

@@ -40,8 +40,13 @@ def export_fit(args: argparse.Namespace) -> int:
         raise CommandError(["trackside: a FIT file is binary: give -o FILE (a folder with --all)"])
     store = _open_store()
     damaged: list[tuple[int, str | None]] = []
+    group = getattr(args, "group", None)
     try:
-        if args.all:
+        if group is not None:
+            from trackside.cli.history_commands import group_athletes
+
+            sessions = [_session(store, session_id) for session_id in group_athletes(store, group)]
+        elif args.all:
             lines = views.list_sessions(store)
             if not lines:
                 raise CommandError(["trackside: no sessions recorded yet"])
@@ -53,7 +58,7 @@ def export_fit(args: argparse.Namespace) -> int:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
         store.close()
-    if args.all:
+    if args.all or group is not None:  # a group: a file an athlete, in the folder -o names
         code = _write_all(sessions, Path(args.output), force=args.force)
         warn_damaged(damaged)
         return code

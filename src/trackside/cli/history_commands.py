@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from trackside.history.store import HistoryStore, SessionDamaged
 
 LATEST = "latest"
+Athletes = dict[int, str] | None
+"""A group's sessions, each with its athlete's name (None: not a group's export)."""
+Skipped = list[tuple[int, str | None]] | None
+"""Where damaged sessions skipped go (None: a damaged session is refused, not skipped)."""
 
 
 def register(commands: Commands) -> None:
@@ -34,7 +38,9 @@ def register(commands: Commands) -> None:
         "show one step by step with its statistics and its comparison to earlier sessions of "
         "the same preset, or (--stats) personal bests and critical speed.",
     )
-    history.add_argument("session", metavar="SESSION", nargs="?", help="a session id, or 'latest'")
+    history.add_argument(
+        "session", metavar="SESSION", nargs="?", help="a session id, 'latest', or a group (G3)"
+    )
     history.add_argument("--all", action="store_true", help="include discarded sessions")
     history.add_argument(
         "--stats",
@@ -72,6 +78,11 @@ def _register_export(commands: Commands) -> None:
         "--format", choices=("csv", "json", "fit"), default="csv", help="default: csv"
     )
     export.add_argument("--all", action="store_true", help="every session, not just one")
+    export.add_argument(
+        "--group",
+        metavar="ID",
+        help="every athlete of a coach's group (3 or G3), each row with its athlete",
+    )
     export.add_argument(
         "-o", "--output", metavar="FILE", type=Path, help="write to FILE (CSV gets a BOM for Excel)"
     )
@@ -157,12 +168,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             out = text.stats(progress(store))
         elif args.session is None:
             with _no_collections():
-                lines = views.list_sessions(store, include_discarded=args.all)
-                readable = [line for line in lines if line.problem is None]
-                damaged = [(line.id, line.problem) for line in lines if line.problem is not None]
-                out = text.listing(readable) if readable else []
-                if not lines:
-                    out = ["no sessions recorded yet"]
+                out = _listing(store, args.all, damaged)
+        elif (group_id := _group_ref(args.session)) is not None:
+            from trackside.history.group_views import group_detail, group_text
+
+            found = group_detail(store, group_id)
+            out = group_text(found, views.local_time(found.group.started_wall, "%a %Y-%m-%d %H:%M"))
         else:
             out = text.detail(views.detail(store, _session_id(store, args.session)))
     except HistoryError as error:
@@ -173,6 +184,23 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("\n".join(out))
     warn_damaged(damaged)
     return EXIT_OK
+
+
+def _listing(
+    store: HistoryStore, discarded: bool, damaged: list[tuple[int, str | None]]
+) -> list[str]:
+    """``trackside history``: the sessions of runners alone and the groups, newest last; a
+    session that cannot be read goes to ``damaged``."""
+    from trackside.history import text, views
+    from trackside.history.group_views import group_lines
+
+    lines = views.list_sessions(store, include_discarded=discarded, alone=True)
+    groups = group_lines(store, include_discarded=discarded)
+    readable = [line for line in lines if line.problem is None]
+    damaged.extend((line.id, line.problem) for line in lines if line.problem is not None)
+    if not lines and not groups:
+        return ["no sessions recorded yet"]
+    return text.listing(readable, groups) if readable or groups else []
 
 
 DAMAGED_SHOWN = 10
@@ -221,13 +249,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         ids = _export_ids(store, args)
         if not ids:
             raise CommandError(["trackside: no sessions recorded yet"])
-        # One session asked for is exported or refused; of --all, a damaged one is skipped.
-        skipped: list[tuple[int, str | None]] | None = [] if args.all else None
+        # One session asked for is exported or refused; of --all or a group, a damaged one is
+        # skipped (said on a line of its own).
+        skipped: Skipped = [] if args.all or args.group is not None else None
+        athletes = None if args.group is None else group_athletes(store, args.group)
         with _no_collections():
             if args.output is None:
-                _write_export(store, ids, args.format, _stdout_for(args.format), skipped)
+                out = _stdout_for(args.format)
+                _write_export(store, ids, args.format, out, skipped, athletes)
             else:
-                _export_to_file(store, ids, args, skipped)
+                _export_to_file(store, ids, args, skipped, athletes)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
@@ -247,7 +278,32 @@ def _stdout_for(fmt: str) -> TextIO:
     return safe(sys.stdout, json_visible)
 
 
+def _group_ref(ref: str) -> int | None:
+    from trackside.history.group_views import group_id_of
+
+    return group_id_of(ref)
+
+
+def group_of(ref: str) -> int:
+    """``--group``'s value: ``3`` or ``G3``."""
+    found = _group_ref(ref) if not ref.isdigit() else int(ref)
+    if found is None:
+        raise CommandError([f"trackside: {ref!r} is not a group id (G3, from `trackside history`)"])
+    return found
+
+
+def group_athletes(store: HistoryStore, ref: str) -> dict[int, str]:
+    """The sessions of the group ``ref`` names, each with its athlete, in the athletes' order."""
+    from trackside.history.group_views import athlete_sessions
+
+    return {
+        s.id: s.athlete.name if s.athlete else "" for s in athlete_sessions(store, group_of(ref))
+    }
+
+
 def _export_ids(store: HistoryStore, args: argparse.Namespace) -> list[int]:
+    if args.group is not None:
+        return list(group_athletes(store, args.group))
     if not args.all:
         session_id = _session_id(store, args.session)
         store.session(session_id)  # no such session: one line, before anything is written
@@ -263,9 +319,11 @@ def _write_export(
     ids: list[int],
     fmt: str,
     out: TextIO,
-    skipped: list[tuple[int, str | None]] | None,
+    skipped: Skipped,
+    athletes: Athletes = None,
 ) -> None:
-    """Write the sessions; a damaged one goes to ``skipped`` if it is a list, else raises."""
+    """Write the sessions (a group's with each athlete's name); a damaged one goes to
+    ``skipped`` if it is a list, else raises."""
     from trackside.history.export import write
     from trackside.history.views import exported
 
@@ -273,14 +331,15 @@ def _write_export(
         assert skipped is not None
         skipped.append((error.session_id, error.reason))
 
-    write(exported(store, ids, None if skipped is None else damaged), fmt, out)
+    write(exported(store, ids, None if skipped is None else damaged), fmt, out, athletes)
 
 
 def _export_to_file(
     store: HistoryStore,
     ids: list[int],
     args: argparse.Namespace,
-    skipped: list[tuple[int, str | None]] | None,
+    skipped: Skipped,
+    athletes: Athletes = None,
 ) -> None:
     """Write to ``--output`` whole or not at all, never over the history, nor over a file
     without ``--force`` (:mod:`trackside.cli.outfile`)."""
@@ -289,19 +348,20 @@ def _export_to_file(
     # Excel only reads a CSV file as UTF-8 when it starts with a byte-order mark.
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     with open_text(args.output, encoding, force=args.force) as handle:
-        _write_export(store, ids, args.format, handle, skipped)
+        _write_export(store, ids, args.format, handle, skipped, athletes)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Say which session would be resumed, then hand over to the app to resume it."""
-    from trackside.history.resume import Held, latest_unfinished
+    from trackside.history.resume import Held
+    from trackside.history.service import newest_unfinished
     from trackside.history.store import HistoryError
 
     store = _open_store()
     said = store.notice
     held: list[Held] = []
     try:
-        unfinished = latest_unfinished(store, held=held)
+        unfinished = newest_unfinished(store, held)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
@@ -315,7 +375,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     print(f"resuming {unfinished.describe()}", file=sys.stderr if not args.show else sys.stdout)
     if args.show:
         return EXIT_OK
-    # The app reads ``resume_id`` and carries that session on instead of opening the picker.
+    # The app reads ``resume_id`` and carries that session (or group) on, not the picker.
     args.resume_id = unfinished.id
     args.preset = None
     code: int = launch(args)

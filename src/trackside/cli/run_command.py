@@ -17,6 +17,7 @@ from trackside.settings import COUNTDOWN_RANGE
 
 if TYPE_CHECKING:
     from trackside.presets.checked import CheckedPreset
+    from trackside.presets.roster import LineUp
 
 MAX_COUNTDOWN_S = COUNTDOWN_RANGE[1]
 
@@ -32,7 +33,45 @@ def register(commands: Commands) -> None:
         "preset", metavar="PRESET", help="a preset id (see `trackside presets`) or a .toml file"
     )
     add_run_options(run, default=argparse.SUPPRESS)
+    add_group_options(run)
     run.set_defaults(handler=launch)
+
+
+def add_group_options(parser: argparse.ArgumentParser) -> None:
+    """``--athletes``, ``--roster`` and ``--stagger``: a coach timing a group on one laptop."""
+    group = parser.add_argument_group("coaching a group")
+    who = group.add_mutually_exclusive_group()
+    who.add_argument(
+        "--athletes",
+        metavar="NAMES",
+        help='a group, one key each (1-9, 0): --athletes "Ann,Ben,Cid"',
+    )
+    who.add_argument(
+        "--roster",
+        metavar="ROSTER",
+        help="a group from a roster file, or a saved roster's id (in the rosters folder)",
+    )
+    group.add_argument(
+        "--stagger",
+        metavar="SECONDS",
+        type=stagger_seconds,
+        help="start the athletes SECONDS apart, in order (default: all together)",
+    )
+
+
+def stagger_seconds(text: str) -> int:
+    """``--stagger``'s value: whole seconds, 0 to the most a group's start may spread."""
+    from trackside.presets.roster import MAX_STAGGER_S
+
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds <= MAX_STAGGER_S:
+        raise argparse.ArgumentTypeError(
+            f"expected whole seconds from 0 to {MAX_STAGGER_S}, got {text!r}"
+        )
+    return seconds
 
 
 def add_run_options(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -70,11 +109,43 @@ def countdown_seconds(text: str) -> int:
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Check the preset (if one was named), then start the app."""
+    """Check the preset (if one was named) and the group (if any), then start the app."""
     args.loaded_preset = _load(args.preset) if args.preset is not None else None
+    args.lineup = _lineup(args)
     from trackside.tui.launch import run_app
 
     return run_app(args)
+
+
+def _lineup(args: argparse.Namespace) -> LineUp | None:
+    """The group ``--athletes`` or ``--roster`` names, each athlete with their plan."""
+    names: str | None = getattr(args, "athletes", None)
+    roster_ref: str | None = getattr(args, "roster", None)
+    stagger = getattr(args, "stagger", None)
+    if names is None and roster_ref is None:
+        if stagger is not None:
+            raise CommandError(["trackside: --stagger is for a group (--athletes or --roster)"])
+        return None
+    from trackside.presets.loader import load_checked
+    from trackside.presets.roster import (
+        RosterError,
+        line_up,
+        load_roster,
+        locate_roster,
+        roster_from_names,
+    )
+    from trackside.tui.launch import preset_id_of
+
+    try:
+        if roster_ref is None:
+            roster, file = roster_from_names(names or ""), "--athletes"
+        else:
+            roster, file = load_roster(roster_ref), locate_roster(roster_ref)[1]
+        if stagger is not None:
+            roster = roster.staggered(stagger)
+        return line_up(roster, args.loaded_preset, preset_id_of(args.preset), load_checked, file)
+    except RosterError as error:
+        raise CommandError(error.lines) from None
 
 
 def _load(ref: str) -> CheckedPreset:

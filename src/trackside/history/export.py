@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, TextIO
@@ -43,6 +43,8 @@ STATS = ("sdec_pct", "cv_pct", "window_adherence_pct", "final_vs_rest_pct")
 """The session's statistics: in JSON its ``"stats"``, in CSV the columns after each step's."""
 COLUMNS = (*STEP_COLUMNS, *STATS)
 FORMATS = ("csv", "json")
+ATHLETE = "athlete"
+"""The field a group's export adds: who ran the session."""
 
 
 @lru_cache(maxsize=64)
@@ -159,22 +161,37 @@ def csv_cells(session_id: int, row: StepRow) -> list[str]:
     ]
 
 
-def write_csv(details: Iterable[Detail], out: TextIO) -> None:
-    """A header row, then one row per step of each session (CRLF line ends, as RFC 4180 says)."""
+def write_csv(
+    details: Iterable[Detail], out: TextIO, athletes: Mapping[int, str] | None = None
+) -> None:
+    """A header row, then one row per step of each session (CRLF line ends, as RFC 4180 says);
+    with ``athletes`` (a group's: session id to name), an ``athlete`` column after ``session``."""
     iso.cache_clear()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    if athletes is None:
+        writer.writerow(COLUMNS)
+    else:
+        writer.writerow([COLUMNS[0], ATHLETE, *COLUMNS[1:]])
     for detail in details:
         stats = [_cell(value) for value in stats_values(detail.overview).values()]
         session_id = detail.overview.id
-        writer.writerows([*csv_cells(session_id, row), *stats] for row in detail.steps)
+        if athletes is None:
+            writer.writerows([*csv_cells(session_id, row), *stats] for row in detail.steps)
+            continue
+        who = athletes.get(session_id, "")
+        for row in detail.steps:
+            first, *rest = csv_cells(session_id, row)
+            writer.writerow([first, who, *rest, *stats])
 
 
-def session_values(detail: Detail) -> dict[str, Any]:
-    """One session with its rating, note, statistics and steps, as JSON-ready values."""
+def session_values(detail: Detail, athlete: str | None = None) -> dict[str, Any]:
+    """One session with its rating, note, statistics and steps, as JSON-ready values (and
+    the athlete who ran it, for a group's)."""
     line = detail.overview
+    who = {} if athlete is None else {ATHLETE: athlete}
     return {
         "session": line.id,
+        **who,
         "preset": line.preset_id,
         "preset_name": line.preset_name,
         "started": iso(line.started_wall),
@@ -190,13 +207,16 @@ def session_values(detail: Detail) -> dict[str, Any]:
     }
 
 
-def write_json(details: Iterable[Detail], out: TextIO) -> None:
+def write_json(
+    details: Iterable[Detail], out: TextIO, athletes: Mapping[int, str] | None = None
+) -> None:
     """``{"sessions": [...]}``, indented, written a session at a time (the same text as
-    ``json.dumps(..., indent=2)`` of the whole)."""
+    ``json.dumps(..., indent=2)`` of the whole); each with its athlete, for a group's."""
     out.write('{\n  "sessions": [')
     first = True
     for detail in details:
-        text = json.dumps(session_values(detail), ensure_ascii=False, indent=2)
+        who = None if athletes is None else athletes.get(detail.overview.id, "")
+        text = json.dumps(session_values(detail, who), ensure_ascii=False, indent=2)
         # Indented at line feeds only: textwrap.indent (str.splitlines) also breaks lines at
         # NEL, U+2028 and the like, which a name or a note may hold, and put spaces in them.
         out.write(("\n" if first else ",\n") + "    " + text.replace("\n", "\n    "))
@@ -204,12 +224,15 @@ def write_json(details: Iterable[Detail], out: TextIO) -> None:
     out.write("]\n}\n" if first else "\n  ]\n}\n")
 
 
-def write(details: Iterable[Detail], fmt: str, out: TextIO) -> None:
-    """Write the export in ``fmt`` (``csv`` or ``json``) to ``out``."""
+def write(
+    details: Iterable[Detail], fmt: str, out: TextIO, athletes: Mapping[int, str] | None = None
+) -> None:
+    """Write the export in ``fmt`` (``csv`` or ``json``) to ``out``; ``athletes`` names who
+    ran each session of a coach's group."""
     if fmt == "csv":
-        write_csv(details, out)
+        write_csv(details, out, athletes)
     elif fmt == "json":
-        write_json(details, out)
+        write_json(details, out, athletes)
     else:
         raise ValueError(f"unknown export format {fmt!r} (expected {' or '.join(FORMATS)})")
 

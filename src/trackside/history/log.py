@@ -166,6 +166,17 @@ class SessionLog:
         else:
             self.flush()
 
+    def adopt(self, session_id: int, written: Sequence[tuple[Action, float]]) -> None:
+        """Carry on a session row written elsewhere with its first actions (a group's start:
+        every athlete's row and start in one transaction, under this process's lease)."""
+        with self._lock:
+            self.session_id = session_id
+            for action, wall in written:
+                self.actions.append((action, wall))
+                self._follow(action)
+            self._next_seq += len(written)
+            self._schedule(RENEW_S)
+
     def flush(self) -> bool:
         """Try to write what is unsaved now; True if nothing is left in memory only."""
         with self._writing:

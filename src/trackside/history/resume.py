@@ -141,8 +141,8 @@ def latest_unfinished(
     wall: Callable[[], float] = time.time,
     held: list[Held] | None = None,
 ) -> Unfinished | None:
-    """The newest session left running that no other window holds, or None. Raises
-    :class:`HistoryError`.
+    """The newest session of a runner alone left running that no other window holds, or None.
+    Raises :class:`HistoryError`.
 
     A session that came to its end by itself while trackside was down (its last step ended by
     time) is not unfinished: it is stored as completed on the way and the search goes on. One
@@ -150,8 +150,8 @@ def latest_unfinished(
     cannot be read.
     """
     for stored in reversed(store.sessions()):
-        if stored.status is not Status.RUNNING:
-            continue
+        if stored.status is not Status.RUNNING or stored.athlete is not None:
+            continue  # an athlete's session is carried on with their group (history.groups)
         holder = store.holder(stored.id)
         if holder is not None:
             if held is not None:

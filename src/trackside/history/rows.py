@@ -17,7 +17,7 @@ from typing import Any, cast
 from trackside.core.events import Action, ActionKind
 from trackside.core.plan import Plan
 from trackside.history.sqlfile import HistoryError
-from trackside.history.stored import Status, StoredAction, StoredSession
+from trackside.history.stored import Athlete, Status, StoredAction, StoredSession
 
 LATEST_WALL = 253_402_300_799.0
 """9999-12-31 23:59:59 UTC: the last wall-clock time a date can be written for (a later one,
@@ -104,7 +104,8 @@ def session_of(row: tuple[Any, ...], plan_of: Callable[[int], Plan]) -> StoredSe
     """A session row (the store's columns, in order) as a :class:`StoredSession`. Raises
     :class:`SessionDamaged`."""
     sid, preset_id, name, plan_id, countdown, exertion, started, status, ended = row[:9]
-    rating, note = row[9:]
+    rating, note = row[9:11]
+    athlete = athlete_of(sid, *row[11:15])
     problem = row_problem((started, status, exertion, rating, note, preset_id, name))
     if problem is None and not (_whole(countdown) and 0 <= countdown <= 3600):
         problem = f"its countdown {_shown(countdown)} is not a number of seconds"
@@ -122,8 +123,26 @@ def session_of(row: tuple[Any, ...], plan_of: Callable[[int], Plan]) -> StoredSe
         id=int(sid), preset_id=preset_id, preset_name=name, plan=plan, countdown_s=countdown,
         exertion=exertion, started_wall=float(started), status=STATUSES[status],
         ended_at=None if ended is None else float(ended), rating=rating, note=note,
-        plan_id=plan_id,
+        plan_id=plan_id, athlete=athlete,
     )  # fmt: skip
+
+
+def athlete_of(
+    sid: int, group_id: object, name: object, key: object, offset: object
+) -> Athlete | None:
+    """The athlete and group a session row belongs to (None for a runner alone). Raises
+    :class:`SessionDamaged`."""
+    if group_id is None:
+        return None
+    if not _whole(group_id):
+        raise SessionDamaged(sid, f"its group {_shown(group_id)} is not a number")
+    if not (isinstance(name, str) and name.isprintable() and 0 < len(name) <= 40):
+        raise SessionDamaged(sid, f"its athlete {_shown(name)} is not a name")
+    if not (isinstance(key, str) and key.isprintable() and len(key) == 1):
+        raise SessionDamaged(sid, f"its athlete's key {_shown(key)} is not a key")
+    if not (_whole(offset) and 0 <= cast(int, offset) <= 3600):
+        raise SessionDamaged(sid, f"its start offset {_shown(offset)} is not a number of seconds")
+    return Athlete(cast(int, group_id), name, key, cast(int, offset))
 
 
 def action_of(sid: int, seq: object, kind: object, at: object, wall: object) -> StoredAction:

@@ -7,7 +7,9 @@ replays a session. ``derived`` is never the truth: each row says which version o
 derived it and from how many actions, triggers delete it whenever what it was derived from
 changes (an action written, a session's end or plan changed), and a row that is missing, old
 or damaged is derived again (see :mod:`trackside.history.derived`). Schema 3 adds ``leases``:
-which process holds each running session (:mod:`trackside.history.lease`).
+which process holds each running session (:mod:`trackside.history.lease`). Schema 4 adds
+``groups``: a coach's group, each athlete's session linked to it with the athlete's name, key
+and start offset.
 
 All the migrations a file lacks run in one transaction: a failure (or a kill) half-way leaves
 the file exactly as it was, at its old version.
@@ -136,7 +138,23 @@ SCHEMA_3 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3)
+SCHEMA_4 = (
+    # A coach's group: one row, and one session per athlete pointing to it with the athlete's
+    # name, key and start offset (their countdown_s is the group's plus that offset).
+    """CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        countdown_s INTEGER NOT NULL,
+        started_wall REAL NOT NULL
+    )""",
+    "ALTER TABLE sessions ADD COLUMN group_id INTEGER REFERENCES groups (id)",
+    "ALTER TABLE sessions ADD COLUMN athlete TEXT",
+    "ALTER TABLE sessions ADD COLUMN athlete_key TEXT",
+    "ALTER TABLE sessions ADD COLUMN start_offset_s INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX sessions_by_group ON sessions (group_id, id) WHERE group_id IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4)
 """Schema migrations in order: the database's ``user_version`` is how many have been applied."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,10 +24,12 @@ from trackside.history.problems import HistoryProblem, ProblemSink, Then
 from trackside.presets.checked import CheckedPreset
 
 if TYPE_CHECKING:
+    from trackside.history.groups import GroupLog, ResumedGroup, UnfinishedGroup
     from trackside.history.log import SessionLog
-    from trackside.history.resume import Unfinished
+    from trackside.history.resume import Held, Unfinished
     from trackside.history.store import HistoryStore
     from trackside.history.views import Comparison, Overview
+    from trackside.presets.roster import LineUp
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class HistoryAtStart:
     """To show the runner once (the file cannot be used, or was moved aside)."""
     resume: Runner | None = None
     """``trackside resume``: the session to open on."""
+    group: ResumedGroup | None = None
+    """``trackside resume`` when the newest thing left running is a coach's group."""
     look_later: bool = False
     """The store is not opened yet: the app opens it and looks for a session left running
     once its first frame is up."""
@@ -69,7 +73,9 @@ def history_at_start(resume: bool, clock: Clock) -> HistoryAtStart | str:
     found = resumed_runner(store, clock)
     if isinstance(found, str):
         return found
-    return HistoryAtStart(store, problem, resume=found)
+    if isinstance(found, Runner):
+        return HistoryAtStart(store, problem, resume=found)
+    return HistoryAtStart(store, problem, group=found)
 
 
 def history_file() -> tuple[HistoryStore | None, HistoryProblem | None]:
@@ -84,20 +90,39 @@ def history_file() -> tuple[HistoryStore | None, HistoryProblem | None]:
     return HistoryStore(path), None
 
 
-def resumed_runner(store: HistoryStore, clock: Clock) -> Runner | str:
-    """``trackside resume``: the latest unfinished session's runner, or why there is none."""
-    from trackside.history.resume import Held, latest_unfinished, resume_session
+def resumed_runner(store: HistoryStore, clock: Clock) -> Runner | ResumedGroup | str:
+    """``trackside resume``: the runner of the newest session left running, or the group if
+    a coach's group is newer, or why there is none."""
+    from trackside.history.groups import UnfinishedGroup, resume_group
+    from trackside.history.resume import resume_session
     from trackside.history.store import HistoryError
 
     held: list[Held] = []
     try:
-        unfinished = latest_unfinished(store, held=held)
+        unfinished = newest_unfinished(store, held)
         if unfinished is None:
             return visible(held[0].describe()) if held else "no unfinished session to resume"
+        if isinstance(unfinished, UnfinishedGroup):
+            return resume_group(store, unfinished, clock=clock)
         resumed = resume_session(store, unfinished, clock=clock)
     except HistoryError as error:  # SessionHeld too: taken by another window just now
         return visible(str(error))
     return Runner(resumed.session, resumed.clock, log=resumed.log)
+
+
+def newest_unfinished(
+    store: HistoryStore, held: list[Held] | None = None
+) -> Unfinished | UnfinishedGroup | None:
+    """The newest session of a runner alone, or group, left running that no other window
+    holds (those go in ``held``). Raises HistoryError."""
+    from trackside.history.groups import latest_unfinished_group
+    from trackside.history.resume import latest_unfinished
+
+    alone = latest_unfinished(store, held=held)
+    group = latest_unfinished_group(store, held=held)
+    if group is not None and (alone is None or group.started_wall >= alone.stored.started_wall):
+        return group
+    return alone
 
 
 def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
@@ -120,6 +145,33 @@ def store_logs(store: HistoryStore | None) -> Callable[[NewLog], SessionLog]:
     return make
 
 
+def store_group_logs(
+    store: HistoryStore | None, on_problem: ProblemSink | None = None
+) -> Callable[[LineUp, int], GroupLog]:
+    """A log factory writing every new group to ``store`` (None: kept in memory only): the
+    line-up and the countdown of a group about to start."""
+
+    def make(lineup: LineUp, countdown_s: int) -> GroupLog:
+        from trackside.history.groups import GroupLog
+        from trackside.history.store import NewSession
+        from trackside.history.stored import Athlete
+
+        news = [
+            NewSession(
+                a.preset_id,
+                a.preset.name,
+                a.preset.to_plan(),
+                countdown_s + a.start_offset_s,
+                a.preset.exertion,
+                Athlete(0, a.name, a.key, a.start_offset_s),  # the group's id once it starts
+            )
+            for a in lineup.athletes
+        ]
+        return GroupLog(store, lineup.title, countdown_s, news, on_problem=on_problem)
+
+    return make
+
+
 def open_store(store: HistoryStore) -> HistoryProblem | None:
     """Open ``store``; the problem to show the runner if something is wrong.
 
@@ -138,15 +190,15 @@ def open_store(store: HistoryStore) -> HistoryProblem | None:
 
 def find_unfinished(
     store: HistoryStore, held: list[HistoryProblem] | None = None
-) -> tuple[Unfinished | None, HistoryProblem | None]:
-    """The newest session left running that no other window holds (or None), and the problem
-    if the search failed. A session open in another window is a line in ``held``."""
-    from trackside.history.resume import Held, latest_unfinished
+) -> tuple[Unfinished | UnfinishedGroup | None, HistoryProblem | None]:
+    """The newest session of a runner alone, or group, left running that no other window
+    holds (or None), and the problem if the search failed. A session open in another window is
+    a line in ``held``."""
     from trackside.history.store import HistoryError
 
     found: list[Held] = []
     try:
-        unfinished = latest_unfinished(store, held=found)
+        unfinished = newest_unfinished(store, found)
     except HistoryError as error:
         return None, HistoryProblem(f"cannot look for an unfinished session: {error}")
     if held is not None:

@@ -44,21 +44,14 @@ from trackside.history.writing import ActionConflict
 T = TypeVar("T")
 
 __all__ = [
-    "ActionConflict",
-    "HistoryError",
-    "SessionDamaged",
-    "SessionHeld",
-    "HistoryStore",
-    "NewSession",
-    "Status",
-    "StoredAction",
-    "StoredSession",
-]
+    "ActionConflict", "HistoryError", "SessionDamaged", "SessionHeld", "HistoryStore",
+    "NewSession", "Status", "StoredAction", "StoredSession",
+]  # fmt: skip
 
 
 _SESSION_COLUMNS = (
     "id, preset_id, preset_name, plan_id, countdown_s, exertion, started_wall, status, "
-    "ended_at, rating, note"
+    "ended_at, rating, note, group_id, athlete, athlete_key, start_offset_s"
 )
 
 
@@ -211,6 +204,14 @@ class HistoryStore:
             raise ValueError("a rating is a whole number from 1 to 10")
         self._transaction(lambda conn: writing.finish(conn, session_id, ending, rating, note))
 
+    def start_group(
+        self, title: str, countdown_s: int, wall: float, firsts: writing.Firsts
+    ) -> tuple[int, list[int]]:
+        """A coach's group and each athlete's session, leased as any, in one transaction."""
+        return self._transaction(
+            lambda conn: writing.start_group(conn, title, countdown_s, wall, firsts)
+        )
+
     def settle(self, session_id: int, status: Status, ended_at: float | None = None) -> None:
         """Save a session as ``status`` for a window that does not run it, unless a live window
         holds it (:class:`SessionHeld`)."""
@@ -270,15 +271,17 @@ class HistoryStore:
         include_discarded: bool = False,
         preset_id: str | None = None,
         damaged: dict[int, str] | None = None,
+        group_id: int | None = None,
     ) -> list[StoredSession]:
-        """Stored sessions, oldest first (discarded ones only if asked). A session that cannot
-        be read is left out (its id and the reason go in ``damaged``, if given)."""
-        where, params = ["1"], []
+        """Stored sessions (of one group, if ``group_id``), oldest first, discarded ones if asked.
+        One that cannot be read is left out (its id and reason go in ``damaged``, if given)."""
+        where, params = ["1"], list[object]()
         if not include_discarded:
             where.append("status != 'discarded'")
-        if preset_id is not None:
-            where.append("preset_id = ?")
-            params.append(preset_id)
+        for column, value in (("preset_id", preset_id), ("group_id", group_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
         rows = self._query(
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE {' AND '.join(where)} "
             "ORDER BY started_wall, id",

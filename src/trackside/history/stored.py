@@ -33,6 +33,18 @@ class NewSession:
     countdown_s: int
     exertion: int | None = None
     """The preset's prescribed exertion (1-10), shown next to the runner's rating."""
+    athlete: Athlete | None = None
+    """Who ran it, when a coach timed a group; None for a runner alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class Athlete:
+    """An athlete's place in a stored group."""
+
+    group_id: int
+    name: str
+    key: str
+    start_offset_s: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +74,5 @@ class StoredSession:
     note: str | None
     plan_id: int = 0
     """The stored plan's row: sessions of the same plan share it."""
+    athlete: Athlete | None = None
+    """The group and athlete the session belongs to, if a coach timed it."""

@@ -15,6 +15,7 @@ from trackside.core.results import chart
 from trackside.core.safe import visible
 from trackside.core.stats import CriticalSpeed, Effort, WorkoutStats, slope_per_session
 from trackside.core.timefmt import clock, split
+from trackside.history.group_views import GroupLine
 from trackside.history.progress import CS_DAYS, BestSoFar, Progress
 from trackside.history.store import Status
 from trackside.history.views import Comparison, Detail, Overview, StepRow, local_time
@@ -25,6 +26,10 @@ _STATUS = {
     Status.ENDED_EARLY: "ended early",
     Status.DISCARDED: "discarded",
 }
+
+
+STATUS_WORDS = _STATUS
+"""How a session (or a group) stands, in the runner's words, by its status."""
 
 
 def status_text(line: Overview) -> str:
@@ -100,8 +105,9 @@ def shown_name(name: str) -> str:
     return visible(name)
 
 
-def listing(lines: Sequence[Overview]) -> list[str]:
-    """``trackside history``: one row per session, oldest first."""
+def listing(lines: Sequence[Overview], groups: Sequence[GroupLine] = ()) -> list[str]:
+    """``trackside history``: one row per session, oldest first; a coach's group one row,
+    ``G3`` (``trackside history G3`` opens it to its athletes)."""
     rows = [("ID", "DATE", "PRESET", "REPS", "AVERAGE", "STATUS", "FELT")]
     when, average, statuses = _when, _average, _STATUS  # a loop of ten thousand: names at hand
     name = shown_name
@@ -119,7 +125,32 @@ def listing(lines: Sequence[Overview]) -> list[str]:
                 "-" if rating is None else f"{rating}/10",
             )
         )
+    if groups:
+        return _table([rows[0], *_with_groups(lines, rows[1:], groups)], frozenset({0, 3, 4}))
     return _table(rows, right=frozenset({0, 3, 4}))
+
+
+def _with_groups(
+    lines: Sequence[Overview], rows: Sequence[Sequence[str]], groups: Sequence[GroupLine]
+) -> list[Sequence[str]]:
+    """The sessions' rows and the groups', by when each started."""
+    dated: list[tuple[float, Sequence[str]]] = [
+        (line.started_wall, row) for line, row in zip(lines, rows, strict=True)
+    ]
+    for group in groups:
+        what = f"{group.title} · {group.athletes} athletes"
+        row = (
+            f"G{group.id}",
+            _when(group.started_wall),
+            what,
+            "-",
+            "-",
+            _STATUS[group.status],
+            "-",
+        )
+        dated.append((group.started_wall, row))
+    dated.sort(key=lambda pair: pair[0])
+    return [row for _, row in dated]
 
 
 def detail(view: Detail) -> list[str]:

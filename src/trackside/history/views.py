@@ -115,9 +115,13 @@ def _visible(include_discarded: bool) -> str:
     return "1" if include_discarded else "sessions.status != 'discarded'"
 
 
-def list_sessions(store: HistoryStore, *, include_discarded: bool = False) -> list[Overview]:
-    """Every stored session, oldest first. Raises :class:`HistoryError`."""
-    return overviews(store, _visible(include_discarded), (), f"ORDER BY {OLDEST_FIRST}")
+def list_sessions(
+    store: HistoryStore, *, include_discarded: bool = False, alone: bool = False
+) -> list[Overview]:
+    """Every stored session (with ``alone``, only a runner alone's: a group's are listed as
+    their group), oldest first. Raises :class:`HistoryError`."""
+    where = _visible(include_discarded) + (" AND sessions.group_id IS NULL" if alone else "")
+    return overviews(store, where, (), f"ORDER BY {OLDEST_FIRST}")
 
 
 def count_sessions(store: HistoryStore, *, include_discarded: bool = False) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from trackside.core.events import Action
 from trackside.history.lease import SessionHeld, claim, holder_of, release
@@ -19,6 +20,9 @@ from trackside.history.planjson import plan_to_json
 from trackside.history.schema import plan_hash
 from trackside.history.sqlfile import HistoryError
 from trackside.history.stored import NewSession, Status
+
+Firsts = Sequence[tuple[NewSession, Sequence[tuple[Action, float]]]]
+"""Each athlete's session in a coach's group and the actions that open it."""
 
 
 class ActionConflict(HistoryError):
@@ -116,10 +120,33 @@ def let_go(conn: sqlite3.Connection, session_id: int) -> None:
     release(conn, session_id)
 
 
+def start_group(
+    conn: sqlite3.Connection, title: str, countdown_s: int, wall: float, firsts: Firsts
+) -> tuple[int, list[int]]:
+    """The group's row, then each athlete's session linked to it and written as any session
+    (:func:`append`, under this process's lease) with its first actions: the group's id and
+    each athlete's session id."""
+    cursor = conn.execute(
+        "INSERT INTO groups (title, countdown_s, started_wall) VALUES (?, ?, ?)",
+        (title, countdown_s, wall),
+    )
+    assert cursor.lastrowid is not None
+    group_id = cursor.lastrowid
+    ids = []
+    for new, actions in firsts:
+        assert new.athlete is not None
+        linked = replace(new, athlete=replace(new.athlete, group_id=group_id))
+        session_id = _insert_session(conn, linked, wall)
+        ids.append(append(conn, session_id, linked, 0, actions, (Status.RUNNING, None)))
+    return group_id, ids
+
+
 def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: float) -> int:
+    athlete = new.athlete
     cursor = conn.execute(
         "INSERT INTO sessions (preset_id, preset_name, plan_id, countdown_s, exertion, "
-        "started_wall) VALUES (?, ?, ?, ?, ?, ?)",
+        "started_wall, group_id, athlete, athlete_key, start_offset_s) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.preset_id,
             new.preset_name,
@@ -127,6 +154,10 @@ def _insert_session(conn: sqlite3.Connection, new: NewSession, started_wall: flo
             new.countdown_s,
             new.exertion,
             started_wall,
+            None if athlete is None else athlete.group_id,
+            None if athlete is None else athlete.name,
+            None if athlete is None else athlete.key,
+            0 if athlete is None else athlete.start_offset_s,
         ),
     )
     assert cursor.lastrowid is not None

@@ -107,3 +107,8 @@ def _did_you_mean(loc: Sequence[int | str]) -> str:
 def _known_keys(path: Sequence[str]) -> list[str]:
     model: type[BaseModel] = _MODEL_UNDER.get(path[-1], Preset) if path else Preset
     return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def what_is_wrong(detail: ErrorDetails) -> str:
+    """One problem pydantic found, in a runner's words (without the place)."""
+    return _what(detail)

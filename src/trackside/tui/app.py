@@ -3,19 +3,18 @@
 Everything it uses comes in through the constructor (the library or a preset, the clock, the
 runner's log and listeners, the audio, the settings and where to write them, what the history
 starts with), so tests build it with a fake clock and a recording player. Its helpers: the
-history keeper (:mod:`~trackside.tui.keeper`), the sound (:mod:`~trackside.tui.sound`), the
-themes (:mod:`~trackside.tui.themes`), and the Textual work-rounds
-(:mod:`~trackside.tui.textual_fixes`).
+history keeper (:mod:`~trackside.tui.keeper`), the palette (:mod:`~trackside.tui.commands`),
+the sound (:mod:`~trackside.tui.sound`), the themes (:mod:`~trackside.tui.themes`), and the
+Textual work-rounds (:mod:`~trackside.tui.textual_fixes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -30,12 +29,15 @@ from trackside.history.service import HistoryAtStart, NewLog, store_logs
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry
 from trackside.settings import Settings, save_settings
+from trackside.tui.coach_flow import CoachFlow
+from trackside.tui.coaching import CoachStart
+from trackside.tui.commands import PaletteApp
 from trackside.tui.keeper import HistoryKeeper, HistoryNews, ProblemMet, UnfinishedFound
 from trackside.tui.keys import checked_keymap
 from trackside.tui.screens.ready import ReadyScreen
-from trackside.tui.sound import VOLUMES, AppSound, AudioFactory, Rang, SoundChanged, SoundChecked
+from trackside.tui.sound import AppSound, AudioFactory, Rang, SoundChanged, SoundChecked
 from trackside.tui.textual_fixes import freeze_what_is_loaded
-from trackside.tui.themes import DARK, LIGHT, THEMES
+from trackside.tui.themes import THEMES
 
 if TYPE_CHECKING:
     # Loaded when first shown or used, not before the first frame (see ``_picker``); their
@@ -49,7 +51,7 @@ LogFactory = Callable[[NewLog], ActionLog | None]
 """Makes the action log of a new session (the history store), or None to keep no log."""
 
 
-class TracksideApp(App[int]):
+class TracksideApp(CoachFlow, PaletteApp):
     """The interval timer: pick a preset, get ready, run it, read the summary.
 
     It opens on ``history.resume`` (a session restored by the history), else on Ready for
@@ -83,6 +85,7 @@ class TracksideApp(App[int]):
         history: HistoryAtStart | None = None,
         settings_problems: Sequence[str] = (),
         find_library: Callable[[], Sequence[PresetEntry]] | None = None,
+        coach: CoachStart | None = None,
     ) -> None:
         """Build the app (see the class's docstring for what each argument is)."""
         super().__init__()
@@ -110,8 +113,9 @@ class TracksideApp(App[int]):
         self.runner: Runner | None = start.resume
         """The runner of the session on screen, once one has started."""
         self.felt: tuple[Runner, int | None, str | None] | None = None
-        """The rating and note given at a summary the runner undid: shown, and stored, again
-        when that session finishes again."""
+        """The rating and note given at a summary the runner undid, for when it ends again."""
+        self.coach = coach if coach is not None else CoachStart()
+        self.coaching = self.coaching_for(self.coach, clock, history)
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = self.settings.theme
@@ -122,6 +126,10 @@ class TracksideApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.runner is not None:
             self.show_session(self.runner)
+        elif self.history_at_start.group is not None:
+            self.show_group(self.coaching.resumed(self.history_at_start.group))
+        elif self.coach.lineup is not None:
+            self.show_group(self.coaching.open(self.coach.lineup, self.settings.countdown_s))
         elif self.preset is not None:
             self._show(ReadyScreen(self.preset, self.preset_id))
         else:
@@ -171,7 +179,7 @@ class TracksideApp(App[int]):
     def _picker(self) -> Screen[None]:
         from trackside.tui.screens.picker import PickerScreen
 
-        return PickerScreen(self.library)
+        return PickerScreen(self.library, self.coaching.saved_rosters())
 
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         """A preset was chosen in the picker: get ready to run it."""
@@ -224,20 +232,18 @@ class TracksideApp(App[int]):
         self._back(message)
 
     @on(ReadyScreen.Backed)
-    def _back(self, message: ReadyScreen.Backed | SummaryScreen.Closed) -> None:
-        if not self.library and self.find_library and isinstance(message, ReadyScreen.Backed):
+    def _back(self, message: Message) -> None:
+        backed = isinstance(message, ReadyScreen.Backed)
+        if not self.library and self.find_library and backed:
             # `trackside run X`: Esc on Ready goes back to the picker, as its footer says.
             self.library = list(self.find_library())
         if self.library:
             self._show(self._picker())
-        elif self.preset is not None and self._preset_waits(message):
+        elif self.preset is not None and not self.preset_started and not backed:
             # `trackside run X` resumed another session first: X is still to be run.
             self._show(ReadyScreen(self.preset, self.preset_id))
         else:
             self.exit(0)
-
-    def _preset_waits(self, message: Message) -> bool:
-        return not isinstance(message, ReadyScreen.Backed) and not self.preset_started
 
     def on_session_screen_finished(self, message: SessionScreen.Finished) -> None:
         """The session ended: show the summary and store how it went."""
@@ -280,8 +286,8 @@ class TracksideApp(App[int]):
     @on(UnfinishedFound)
     def _unfinished_found(self, message: UnfinishedFound) -> None:
         # Asked only if no session was started (or resumed) while the history was searched.
-        if self.runner is None:
-            self.history.ask(message.unfinished)
+        if self.runner is None and self.coaching.run is None:
+            self.ask_unfinished(message.unfinished)
 
     @on(HistoryNews)
     def _history_news(self, message: HistoryNews) -> None:
@@ -368,33 +374,3 @@ class TracksideApp(App[int]):
         name from elsewhere (pass ``markup=False`` for those, so ``[/]`` is shown as is)."""
         message, title = visible(message, newlines=True), visible(title)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    def action_command_palette(self) -> None:
-        """Open the command palette: Textual's, closed once however many Enters were queued."""
-        from trackside.tui.screens.palette import Palette  # only loaded when the palette opens
-
-        if self.use_command_palette and not isinstance(self.screen, Palette):
-            self.push_screen(Palette(id="--command-palette"))
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette: Textual's commands, with the theme picker narrowed to ours."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Theme":
-                yield command
-        yield SystemCommand("Theme: dark", "High contrast on black", self._set_dark)
-        yield SystemCommand("Theme: light (sunshine)", "Black on white", self._set_light)
-        yield SystemCommand("History", "Past sessions, each step by step", self.action_history)
-        yield SystemCommand(
-            "Sound check", "Play a test cue and show the backend", self.action_sound_check
-        )
-        for volume in VOLUMES:
-            percent = round(volume * 100)
-            yield SystemCommand(
-                f"Volume: {percent}%", "Cue volume", lambda v=volume: self.set_volume(v)
-            )
-
-    def _set_dark(self) -> None:
-        self.theme = DARK.name
-
-    def _set_light(self) -> None:
-        self.theme = LIGHT.name

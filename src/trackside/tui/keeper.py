@@ -27,6 +27,7 @@ from trackside.history.problems import HistoryProblem
 from trackside.history.service import HistoryAtStart, find_unfinished, open_store
 
 if TYPE_CHECKING:
+    from trackside.history.groups import UnfinishedGroup
     from trackside.history.log import SessionLog
     from trackside.history.resume import Unfinished
     from trackside.tui.screens.resume import Choice
@@ -50,7 +51,7 @@ class HistoryNews(Message):
 class UnfinishedFound(Message):
     """The look at start-up found a session left running: the app asks about it if idle."""
 
-    unfinished: Unfinished
+    unfinished: Unfinished | UnfinishedGroup
 
 
 class HistoryKeeper:

@@ -51,7 +51,9 @@ def keys_of(text: str) -> tuple[str, ...]:
 
 def screen_groups() -> list[list[Binding]]:
     """The bindings live together, screen by screen (a widget's with its screen's)."""
+    from trackside.tui.screens.coach import ATHLETE_KEYS, CoachScreen
     from trackside.tui.screens.confirm import ConfirmScreen
+    from trackside.tui.screens.group_summary import GroupSummaryScreen
     from trackside.tui.screens.help import HelpScreen
     from trackside.tui.screens.history import HistoryScreen, SessionDetailScreen
     from trackside.tui.screens.picker import PickerScreen
@@ -71,6 +73,10 @@ def screen_groups() -> list[list[Binding]]:
         ResumeScreen.BINDINGS,
         ConfirmScreen.BINDINGS,
         HelpScreen.BINDINGS,
+        # An athlete's default key is no binding, but a coach-* key remapped onto it would
+        # take the athlete's key away: the digits stand in the coach's screen's group.
+        [*CoachScreen.BINDINGS, ATHLETE_KEYS],
+        GroupSummaryScreen.BINDINGS,
     ]
     return [[b for b in group if isinstance(b, Binding) and b.id] for group in screens]
 

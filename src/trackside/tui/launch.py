@@ -21,14 +21,17 @@ from trackside.core.safe import visible
 from trackside.history.service import history_at_start
 from trackside.presets.checked import CheckedPreset
 from trackside.presets.loader import PresetEntry, PresetError, load_checked, load_library
+from trackside.presets.roster import saved_rosters
 from trackside.settings import Settings, SettingsError, load_settings
 from trackside.tui import textual_fixes
 from trackside.tui.app import TracksideApp
+from trackside.tui.coaching import CoachStart
 from trackside.tui.sound import AudioFactory
 
 if TYPE_CHECKING:
     from trackside.audio.player import BackendListener, CuePlayer
     from trackside.history.store import HistoryStore
+    from trackside.presets.roster import LineUp
 
 EXIT_USAGE = 2
 _THEMES = {"dark": "trackside-dark", "light": "trackside-light"}
@@ -156,11 +159,12 @@ def _run(args: argparse.Namespace) -> int:
             history.store.close()
         raise Refused(problem)
     ref: str | None = getattr(args, "preset", None)
+    lineup: LineUp | None = getattr(args, "lineup", None)
     textual_fixes.apply()
     app = TracksideApp(
         clock=clock,
         library=library,
-        preset=preset,
+        preset=preset if lineup is None else None,  # a group runs from its line-up
         preset_id=preset_id_of(ref) if ref is not None else None,
         settings=settings,
         config_path=writable,
@@ -168,6 +172,7 @@ def _run(args: argparse.Namespace) -> int:
         history=history,
         settings_problems=problems,
         find_library=load_library,
+        coach=CoachStart(lineup=lineup, rosters=saved_rosters),
     )
     try:
         app.run()

@@ -279,6 +279,16 @@ def view(session: Session, now: float, show_rep_clock: bool, keys: HintKeys = DE
     )
 
 
+def row_parts(session: Session, now: float) -> tuple[frozenset[str], str, str | None]:
+    """What a coach's row takes from the session screen's view (its classes, its big clock
+    with the rep's clock shown, its last split), without the headline, hints and strip a row
+    does not show: ten rows a second cost what they show."""
+    classes = _classes(session, now)
+    splits = session.splits()
+    last = split(splits[-1][1]) if splits else None
+    return frozenset(classes), visible(_big(session, now, True)), last
+
+
 def next_redraw(session: Session, now: float, show_rep_clock: bool) -> float | None:
     """When what is shown next changes: the next second of the step's own clock, or the next
     event the engine has due, whichever is first. None means nothing changes until a key."""

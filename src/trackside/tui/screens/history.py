@@ -9,6 +9,7 @@ critical speed estimate, worked out once the first rows are up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on, work
@@ -22,8 +23,15 @@ from textual.widgets import Footer, Static
 from trackside.core.safe import visible
 from trackside.core.timefmt import split
 from trackside.history import text
+from trackside.history.group_views import (
+    GroupLine,
+    count_entries,
+    entry_page,
+    group_detail,
+    group_text,
+)
 from trackside.history.store import HistoryError, HistoryStore
-from trackside.history.views import Overview, count_sessions, detail, local_time, page
+from trackside.history.views import Overview, detail, local_time
 from trackside.tui.keys import key_name
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.widgets.session_list import PAGE, ListedRow, SessionList, heading
@@ -48,9 +56,20 @@ def row_cells(line: Overview) -> tuple[str, str, str, str, str, str]:
     )
 
 
-def listed(lines: list[Overview]) -> list[ListedRow]:
-    """Sessions as rows of the list."""
-    return [ListedRow(line.id, row_cells(line)) for line in lines]
+def group_cells(line: GroupLine) -> tuple[str, str, str, str, str, str]:
+    """A coach's group on one line: its id and title, how many athletes, how it stands."""
+    what = f"G{line.id} {line.title} · {line.athletes} athletes"
+    return (local_time(line.started_wall), what, "", "", "", text.STATUS_WORDS[line.status])
+
+
+def listed(lines: Sequence[Overview | GroupLine]) -> list[ListedRow]:
+    """Sessions (and groups, a line each) as rows of the list."""
+    return [
+        ListedRow(line.id, group_cells(line), group=True)
+        if isinstance(line, GroupLine)
+        else ListedRow(line.id, row_cells(line))
+        for line in lines
+    ]
 
 
 @dataclass
@@ -120,8 +139,8 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="history")
     def _count(self) -> None:
         try:
-            count = count_sessions(self.store)
-            self.post_message(Counted(count, listed(page(self.store, 0, PAGE))))
+            count = count_entries(self.store)
+            self.post_message(Counted(count, listed(entry_page(self.store, 0, PAGE))))
         except HistoryError as error:
             self.post_message(Counted(0, [], str(error)))
         except Exception as error:  # never "loading…" for ever: say it, in one line
@@ -153,7 +172,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="history-pages")
     def _read_page(self, number: int) -> None:
         try:
-            rows = listed(page(self.store, number * PAGE, PAGE))
+            rows = listed(entry_page(self.store, number * PAGE, PAGE))
         except Exception:  # a worker's error would only be logged
             return  # the rows stay "…": the title already says when the file cannot be read
         self.post_message(PageRead(number, rows))
@@ -178,7 +197,10 @@ class HistoryScreen(Screen[None]):
 
     @on(SessionList.Chosen)
     def _open(self, event: SessionList.Chosen) -> None:
-        self.app.push_screen(SessionDetailScreen(self.store, event.session_id))
+        if event.group:
+            self.app.push_screen(SessionDetailScreen(self.store, event.session_id, group=True))
+        else:
+            self.app.push_screen(SessionDetailScreen(self.store, event.session_id))
 
     @shown_only
     def action_back(self) -> None:
@@ -195,10 +217,12 @@ class SessionDetailScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: HistoryStore, session_id: int) -> None:
+    def __init__(self, store: HistoryStore, session_id: int, *, group: bool = False) -> None:
         super().__init__()
         self.store = store
         self.session_id = session_id
+        self.group = group
+        """Whether ``session_id`` is a coach's group's: its athletes' table and sessions."""
 
     def compose(self) -> ComposeResult:
         """The session as text, scrolling."""
@@ -216,7 +240,11 @@ class SessionDetailScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="history")
     def _load(self) -> None:
         try:
-            lines = text.detail(detail(self.store, self.session_id))
+            if self.group:
+                found = group_detail(self.store, self.session_id)
+                lines = group_text(found, local_time(found.group.started_wall))
+            else:
+                lines = text.detail(detail(self.store, self.session_id))
         except HistoryError as error:
             lines = [str(error)]
         except Exception as error:  # a worker's error would leave "loading…" for ever

@@ -31,6 +31,8 @@ from trackside.presets.outline import (
     step_what,
     summarize,
 )
+from trackside.presets.roster import RosterEntry
+from trackside.tui.screens.rosters import RosterScreen
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.view import distance_label
 
@@ -112,6 +114,7 @@ class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", id="picker-start", show=True, priority=False),
         Binding("h", "app.history", "History", id="picker-history"),
+        Binding("c", "coach", "Coach a group", id="picker-coach"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
@@ -121,9 +124,18 @@ class PickerScreen(Screen[None]):
 
         entry: PresetEntry
 
-    def __init__(self, library: Sequence[PresetEntry]) -> None:
+    @dataclass
+    class CoachChosen(Message):
+        """The coach picked a preset and a saved roster to run it."""
+
+        entry: PresetEntry
+        roster: RosterEntry
+
+    def __init__(self, library: Sequence[PresetEntry], rosters: Sequence[RosterEntry] = ()) -> None:
         super().__init__()
         self.library = list(library)
+        self.rosters = list(rosters)
+        """The saved rosters (``c`` offers them with the highlighted preset)."""
 
     def compose(self) -> ComposeResult:
         """The list and the preview side by side."""
@@ -171,6 +183,27 @@ class PickerScreen(Screen[None]):
             self.notify(f"{entry.id} cannot run: {first}", severity="error", markup=False)
             return
         self.post_message(self.Chosen(entry))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c`` only when there are saved rosters to offer."""
+        return bool(self.rosters) if action == "coach" else True
+
+    @shown_only
+    def action_coach(self) -> None:
+        """The saved rosters, to coach a group through the highlighted preset."""
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.rosters:
+            return
+        entry = self.library[index]
+        if entry.preset is None:
+            self._choose(index)  # says why it cannot run
+            return
+
+        def chosen(roster: RosterEntry | None) -> None:
+            if roster is not None:
+                self.post_message(self.CoachChosen(entry, roster))
+
+        self.app.push_screen(RosterScreen(self.rosters, entry.preset.name), chosen)
 
     @shown_only
     def action_start(self) -> None:

@@ -34,6 +34,8 @@ class ListedRow:
 
     session_id: int
     cells: tuple[str, str, str, str, str, str]
+    group: bool = False
+    """Whether the row is a coach's group (``session_id`` is then the group's id)."""
 
 
 def layout(cells: tuple[str, ...], width: int) -> str:
@@ -90,9 +92,10 @@ class SessionList(ScrollView, can_focus=True):
 
     @dataclass
     class Chosen(Message):
-        """The runner opened the session under the cursor."""
+        """The runner opened the session (or the group) under the cursor."""
 
         session_id: int
+        group: bool = False
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -191,7 +194,7 @@ class SessionList(ScrollView, can_focus=True):
         """Open the session under the cursor (once its row is loaded)."""
         found = self.row(self.cursor) if self.count else None
         if found is not None:
-            self.post_message(self.Chosen(found.session_id))
+            self.post_message(self.Chosen(found.session_id, found.group))
 
     def on_click(self, event: Click) -> None:
         """A click puts the cursor on the row; a second click on it opens it."""
