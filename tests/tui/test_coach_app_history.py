@@ -104,6 +104,8 @@ async def test_a_group_left_running_saved_as_ended_early(store: HistoryStore) ->
 async def test_the_history_screen_shows_a_group_as_one_line_that_opens_to_its_athletes(
     store: HistoryStore,
 ) -> None:
+    from textual.widgets import Static
+
     from trackside.tui.screens.history import HistoryScreen, SessionDetailScreen
     from trackside.tui.widgets.session_list import SessionList
 
@@ -118,6 +120,8 @@ async def test_the_history_screen_shows_a_group_as_one_line_that_opens_to_its_at
         assert isinstance(app.screen, HistoryScreen)
         listing = app.screen.query_one(SessionList)
         assert listing.count == 1  # three athletes' sessions, one line
+        title = str(app.screen.query_one("#history-title", Static).render())
+        assert title.startswith("History: 1 group ·")  # not "1 session", nor 3
         row = listing.row(0)
         assert row is not None
         assert row.group

@@ -148,7 +148,7 @@ def _session_id(store: HistoryStore, ref: str | None) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """List the sessions, or show one."""
-    from trackside.history import text, views
+    from trackside.history import text
     from trackside.history.store import HistoryError
 
     if args.stats and args.session is not None:
@@ -169,13 +169,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         elif args.session is None:
             with _no_collections():
                 out = _listing(store, args.all, damaged)
-        elif (group_id := _group_ref(args.session)) is not None:
-            from trackside.history.group_views import group_detail, group_text
-
-            found = group_detail(store, group_id)
-            out = group_text(found, views.local_time(found.group.started_wall, "%a %Y-%m-%d %H:%M"))
         else:
-            out = text.detail(views.detail(store, _session_id(store, args.session)))
+            out = _one(store, args.session)
     except HistoryError as error:
         raise CommandError([f"trackside: {error}"]) from None
     finally:
@@ -184,6 +179,18 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("\n".join(out))
     warn_damaged(damaged)
     return EXIT_OK
+
+
+def _one(store: HistoryStore, ref: str) -> list[str]:
+    """``trackside history 3`` (a session) or ``trackside history G3`` (a group's table)."""
+    from trackside.history import text, views
+
+    if (group_id := _group_ref(ref)) is not None:
+        from trackside.history.group_views import group_detail, group_text
+
+        found = group_detail(store, group_id)
+        return group_text(found, views.local_time(found.group.started_wall, "%a %Y-%m-%d %H:%M"))
+    return text.detail(views.detail(store, _session_id(store, ref)))
 
 
 def _listing(

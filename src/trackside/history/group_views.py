@@ -55,16 +55,28 @@ _SHOWN_GROUP = (
     "EXISTS (SELECT 1 FROM sessions AS a WHERE a.group_id = groups.id AND a.status != 'discarded')"
 )
 _ENTRIES = (
-    "SELECT 's', id, started_wall FROM sessions "
+    "SELECT 's' AS kind, id, started_wall FROM sessions "
     "WHERE status != 'discarded' AND group_id IS NULL "
     f"UNION ALL SELECT 'g', id, started_wall FROM groups WHERE {_SHOWN_GROUP}"
 )
 
 
-def count_entries(store: HistoryStore) -> int:
-    """How many lines the History screen lists: a runner's session a line, a group one line
-    for all its athletes. Raises HistoryError."""
-    return int(store.fetch(f"SELECT count(*) FROM ({_ENTRIES})")[0][0])
+class Entries(NamedTuple):
+    """What the History screen lists: sessions of a runner alone, and coaches' groups."""
+
+    sessions: int
+    groups: int
+
+    @property
+    def lines(self) -> int:
+        """How many lines: a session a line, a group one line for all its athletes."""
+        return self.sessions + self.groups
+
+
+def count_entries(store: HistoryStore) -> Entries:
+    """How many sessions and groups the History screen lists. Raises HistoryError."""
+    kinds = dict(store.fetch(f"SELECT kind, count(*) FROM ({_ENTRIES}) GROUP BY kind"))
+    return Entries(int(kinds.get("s", 0)), int(kinds.get("g", 0)))
 
 
 def entry_page(store: HistoryStore, offset: int, limit: int) -> list[Overview | GroupLine]:

@@ -24,6 +24,7 @@ from trackside.core.safe import visible
 from trackside.core.timefmt import split
 from trackside.history import text
 from trackside.history.group_views import (
+    Entries,
     GroupLine,
     count_entries,
     entry_page,
@@ -62,6 +63,13 @@ def group_cells(line: GroupLine) -> tuple[str, str, str, str, str, str]:
     return (local_time(line.started_wall), what, "", "", "", text.STATUS_WORDS[line.status])
 
 
+def counted(entries: Entries) -> str:
+    """``12 sessions, 2 groups``: a group's athletes are one line, so not counted as sessions."""
+    counts = (("session", entries.sessions), ("group", entries.groups))
+    shown = [(word, n) for word, n in counts if n] or [counts[0]]
+    return ", ".join(f"{n:,} {word}{'s' if n != 1 else ''}" for word, n in shown)
+
+
 def listed(lines: Sequence[Overview | GroupLine]) -> list[ListedRow]:
     """Sessions (and groups, a line each) as rows of the list."""
     return [
@@ -76,7 +84,7 @@ def listed(lines: Sequence[Overview | GroupLine]) -> list[ListedRow]:
 class Counted(Message):
     """How many sessions there are, and the first page of them (or why they could not be read)."""
 
-    count: int
+    count: Entries
     first: list[ListedRow]
     problem: str | None = None
 
@@ -142,18 +150,18 @@ class HistoryScreen(Screen[None]):
             count = count_entries(self.store)
             self.post_message(Counted(count, listed(entry_page(self.store, 0, PAGE))))
         except HistoryError as error:
-            self.post_message(Counted(0, [], str(error)))
+            self.post_message(Counted(Entries(0, 0), [], str(error)))
         except Exception as error:  # never "loading…" for ever: say it, in one line
-            self.post_message(Counted(0, [], f"cannot be read ({error})"))
+            self.post_message(Counted(Entries(0, 0), [], f"cannot be read ({error})"))
 
     @on(Counted)
     def _counted(self, message: Counted) -> None:
         listing = self.query_one(SessionList)
-        listing.set_count(message.count)
+        listing.set_count(message.count.lines)
         listing.add_page(0, message.first)
-        count = message.count
+        count = message.count.lines
         opens = key_name(self.app, "history-open", "enter")
-        title = f"History: {count:,} session{'s' if count != 1 else ''} · {opens} opens one"
+        title = f"History: {counted(message.count)} · {opens} opens one"
         if message.problem is not None:
             title = f"History: {visible(message.problem)}"
         elif count == 0:
