@@ -26,7 +26,7 @@ from trackside.core.safe import visible
 from trackside.tui.coach_keys import Keypad
 from trackside.tui.keys import screen_key
 from trackside.tui.screens.shown import never_composed, shown_only
-from trackside.tui.screens.summary import SummaryScreen
+from trackside.tui.screens.summary import SummaryScreen, say_kept
 
 _HOW = {Phase.DONE: "done", Phase.ENDED: "ended early"}
 
@@ -199,7 +199,4 @@ class GroupSummaryScreen(Screen[None]):
     @on(Kept)
     def show_kept(self, message: Kept) -> None:
         """Say whether the group is on disk or only in memory."""
-        kept = self.query_one("#kept", Static)
-        saved = message.saved
-        kept.update("Saved to the history" if saved else "Kept in memory only: not saved")
-        kept.set_class(not saved, "unsaved")
+        say_kept(self.query_one("#kept", Static), message.saved)

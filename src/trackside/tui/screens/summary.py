@@ -285,10 +285,7 @@ class SummaryScreen(Screen[None]):
     @on(Kept)
     def show_kept(self, message: Kept) -> None:
         """Say whether the session, rating and note are on disk or only in memory."""
-        kept = self.query_one("#kept", Static)
-        saved = message.saved
-        kept.update("Saved to the history" if saved else "Kept in memory only: not saved")
-        kept.set_class(not saved, "unsaved")
+        say_kept(self.query_one("#kept", Static), message.saved)
 
     @on(Compared)
     def show_comparison(self, message: Compared) -> None:
@@ -310,3 +307,9 @@ class SummaryScreen(Screen[None]):
             shown = f"{fades[0]:.1f}% to {fades[-1]:.1f}%"
             self.query_one("#fade-label", Static).update(trend_label(fades, "Fade", shown))
         self.query_one("#compare-box").remove_class("hidden")
+
+
+def say_kept(kept: Static, saved: bool) -> None:
+    """Say in ``kept`` whether what the Summary shows is on disk (``saved``) or only in memory."""
+    kept.update("Saved to the history" if saved else "Kept in memory only: not saved")
+    kept.set_class(not saved, "unsaved")
