@@ -140,7 +140,7 @@ def test_without_a_file_it_says_so_in_one_line(
         record_21x400(store)
     code, out, err = run_cli(capsys, "export", "--format", "fit")
     assert (code, out) == (2, "")
-    assert err == "trackside: a FIT file is binary: give -o FILE (a folder with --all)\n"
+    assert err == "trackside: a FIT file is binary: give -o FILE (a folder with --all or --group)\n"
 
 
 def test_a_folder_as_the_file_gets_the_session_named_inside_it(

@@ -37,10 +37,12 @@ def export_fit(args: argparse.Namespace) -> int:
     from trackside.history.store import HistoryError
 
     if args.output is None:
-        raise CommandError(["trackside: a FIT file is binary: give -o FILE (a folder with --all)"])
+        raise CommandError(
+            ["trackside: a FIT file is binary: give -o FILE (a folder with --all or --group)"]
+        )
     store = _open_store()
     damaged: list[tuple[int, str | None]] = []
-    group = getattr(args, "group", None)
+    group = args.group
     try:
         if group is not None:
             from trackside.cli.history_commands import group_athletes
