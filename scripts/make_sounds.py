@@ -8,7 +8,8 @@ Run from the repository root::
 All files are 16-bit mono at 22050 Hz so the player can join them into one clip per cue. Output is
 deterministic: the tones are pure arithmetic and espeak-ng gives the same samples for the same
 text, voice and version (checked with ``--check``). Speech needs ``espeak-ng`` (Debian package
-``espeak-ng``) only here, never at run time.
+``espeak-ng``); at run time it speaks only a coach's athletes' names, by the same code
+(``trackside.audio.speech``).
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ import argparse
 import hashlib
 import math
 import shutil
-import subprocess
 import sys
 import tempfile
-import wave
 from array import array
 from pathlib import Path
 
-RATE = 22050
-PEAK = 0.89
-"""Loud but clear of clipping: every clip is normalised to this fraction of full scale."""
+from trackside.audio.clips import RATE, Clip, le_bytes, wav_bytes
+from trackside.audio.speech import SpeechFailed, normalise, speak
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "sounds"
@@ -96,7 +94,6 @@ PHRASES: dict[str, str] = {
     **{f"num_{n}": word for n, word in enumerate(NUMBER_WORDS, start=1)},
     **{f"num_{10 * n}": word for n, word in enumerate(TENS_WORDS, start=2)},
 }
-ESPEAK = ["espeak-ng", "-v", "en-us", "-s", "175", "-a", "200"]
 
 
 def tone(notes: list[Note]) -> array[int]:
@@ -118,60 +115,22 @@ def tone(notes: list[Note]) -> array[int]:
     return out
 
 
-def speak(text: str, workdir: Path) -> array[int]:
-    """Speak ``text`` with espeak-ng; trim the silence around it and normalise its peak."""
-    path = workdir / "speech.wav"
-    subprocess.run([*ESPEAK, "-w", str(path), text], check=True, stdin=subprocess.DEVNULL)
-    with wave.open(str(path), "rb") as wav:
-        if (wav.getframerate(), wav.getsampwidth(), wav.getnchannels()) != (RATE, 2, 1):
-            raise SystemExit(f"make_sounds: espeak-ng gave an unexpected format for {text!r}")
-        samples = array("h", wav.readframes(wav.getnframes()))
-    if sys.byteorder == "big":
-        samples.byteswap()
-    return normalise(trim(samples))
-
-
-def trim(samples: array[int], threshold: int = 400, margin_s: float = 0.012) -> array[int]:
-    """Cut the leading and trailing quiet, keeping a short margin so words do not clip."""
-    loud = [i for i, value in enumerate(samples) if abs(value) >= threshold]
-    if not loud:
-        return samples
-    margin = round(margin_s * RATE)
-    return samples[max(0, loud[0] - margin) : loud[-1] + margin + 1]
-
-
-def normalise(samples: array[int]) -> array[int]:
-    """Scale so the loudest sample sits at ``PEAK`` of full scale."""
-    top = max((abs(value) for value in samples), default=0)
-    if top == 0:
-        return samples
-    gain = PEAK * 32767 / top
-    return array("h", (round(value * gain) for value in samples))
-
-
-def wav_bytes(samples: array[int]) -> bytes:
-    """A whole WAV file for ``samples`` (little-endian, as the format requires)."""
-    data = array("h", samples)
-    if sys.byteorder == "big":
-        data.byteswap()
-    with tempfile.SpooledTemporaryFile() as buffer:
-        with wave.open(buffer, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(RATE)
-            wav.writeframes(data.tobytes())
-        buffer.seek(0)
-        return buffer.read()
+def _wav(samples: array[int]) -> bytes:
+    """A whole WAV file of ``samples``, as the player writes its clips."""
+    return wav_bytes(Clip((), le_bytes(samples)))
 
 
 def render_all() -> dict[str, bytes]:
     """Every sound's file name and bytes."""
-    files = {f"{name}.wav": wav_bytes(normalise(tone(notes))) for name, notes in TONES.items()}
+    files = {f"{name}.wav": _wav(normalise(tone(notes))) for name, notes in TONES.items()}
     if shutil.which("espeak-ng") is None:
         raise SystemExit("make_sounds: espeak-ng not found (Debian: apt install espeak-ng)")
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in PHRASES.items():
-            files[f"{name}.wav"] = wav_bytes(speak(text, Path(tmp)))
+            try:
+                files[f"{name}.wav"] = _wav(speak(text, Path(tmp)))
+            except SpeechFailed as error:
+                raise SystemExit(f"make_sounds: {text!r}: {error}") from None
     return files
 
 

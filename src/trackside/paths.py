@@ -4,8 +4,9 @@ On Linux the user's presets live in ``$XDG_CONFIG_HOME/trackside/presets/`` (def
 ``~/.config``), a coach's rosters in ``rosters/`` beside them, and the history in
 ``$XDG_DATA_HOME/trackside/history.db`` (default ``~/.local/share``); preset files already
 checked are remembered in ``$XDG_CACHE_HOME/trackside/presets/`` (default ``~/.cache``; safe to
-delete). macOS and Windows get their platform's equivalents. The environment is read on every
-call, so tests point these at ``tmp_path`` with ``monkeypatch.setenv``.
+delete), and a coach's athletes' spoken names in ``names/`` beside them. macOS and Windows get
+their platform's equivalents. The environment is read on every call, so tests point these at
+``tmp_path`` with ``monkeypatch.setenv``.
 
 The built-in presets and sounds ship inside the wheel as ``trackside/_data/``; in a source or
 editable checkout they are the repository's top-level ``presets/`` and ``sounds/`` folders.
@@ -80,6 +81,12 @@ def history_db(*, create: bool = True) -> Path:
 def preset_cache_dir() -> Path:
     """Where checked presets are cached, in the user's cache directory (created if missing)."""
     return _created(Path(_dirs().user_cache_dir) / "presets")
+
+
+def name_clips_dir() -> Path:
+    """Where a coach's athletes' spoken names are kept, one WAV file each, in the user's cache
+    directory (created if missing; safe to delete: they are made again)."""
+    return _created(Path(_dirs().user_cache_dir) / "names")
 
 
 def _shipped(name: str) -> Path:

@@ -6,7 +6,7 @@ problem (``config.toml: volume: must be a number from 0 to 1, got 1.5``) and lef
 app then runs on the defaults and does not overwrite it.
 
 :class:`Settings` is the one representation: a frozen dataclass that checks its own values with
-the standard library (six settings do not need pydantic, whose import would cost the start-up
+the standard library (seven settings do not need pydantic, whose import would cost the start-up
 about 100 ms and 10 MB). Values a hand-edited file may hold in another form are taken as
 meant: ``volume = "0.5"``, ``countdown_s = 3.0``, ``show_rep_clock = "yes"``.
 """
@@ -55,6 +55,8 @@ class Settings:
     """Length of the 3-2-1 before the first step; 0 starts at once."""
     show_rep_clock: bool = False
     """Show the running clock during reps of effort-display presets (``t`` toggles it)."""
+    say_names: bool = True
+    """A coach's group hears each athlete's name where espeak-ng is installed (else numbers)."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id to keys, e.g. ``mark = "space,enter,b"`` (ids are listed by ``?``)."""
 
@@ -166,6 +168,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "audio_backend": _backend,
     "countdown_s": _countdown,
     "show_rep_clock": _flag,
+    "say_names": _flag,
     "keymap": _keymap,
 }
 """Each setting's check, in the order of the fields: the value as it is used, or ValueError."""

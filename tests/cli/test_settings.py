@@ -31,6 +31,7 @@ GOOD = [
     ('countdown_s = "10"\n', Settings(countdown_s=10)),
     ('show_rep_clock = "yes"\n', Settings(show_rep_clock=True)),
     ('show_rep_clock = "Off"\n', Settings(show_rep_clock=False)),
+    ("say_names = false\n", Settings(say_names=False)),
     ("", Settings()),
 ]
 BAD = [
@@ -49,6 +50,7 @@ BAD = [
     ("countdown_s = 2.5\n", ["countdown_s: must be whole seconds from 0 to 60, got 2.5"]),
     ("countdown_s = true\n", ["countdown_s: must be whole seconds from 0 to 60, got true"]),
     ('show_rep_clock = "maybe"\n', ['show_rep_clock: must be true or false, got "maybe"']),
+    ("say_names = 1\n", ["say_names: must be true or false, got 1"]),
     ("keymap = { mark = 1 }\n", ['keymap: mark takes its keys as text, e.g. "space,b", got 1']),
     ("keymap = 3\n", ["keymap: must be a table of binding ids and keys, got 3"]),
     (
@@ -59,7 +61,7 @@ BAD = [
         "sound = 1\n",
         [
             "sound: unknown setting (the settings are theme, volume, audio_backend, "
-            "countdown_s, show_rep_clock, keymap)"
+            "countdown_s, show_rep_clock, say_names, keymap)"
         ],
     ),
 ]

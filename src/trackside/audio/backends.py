@@ -157,13 +157,7 @@ class SystemBackend(Backend):
 
     def _run(self, argv: list[str], started: Started, limit: float) -> str | None:
         try:
-            child = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            child = start_process(argv, subprocess.DEVNULL, subprocess.DEVNULL)
         except OSError as error:
             return f"could not start: {error.strerror or error}"
         with self._lock:
@@ -195,6 +189,15 @@ def signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return str(number)
+
+
+def start_process(argv: Sequence[str], stdin: int, stdout: int) -> subprocess.Popen[bytes]:
+    """A helper process (a player, espeak-ng) in a session of its own, so it is killed with
+    whatever it starts and a Ctrl+C meant for the app never reaches it, its stderr nowhere
+    (Textual draws the screen there). Raises OSError if it cannot start."""
+    return subprocess.Popen(
+        argv, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, start_new_session=True
+    )
 
 
 def kill_process(child: subprocess.Popen[bytes], wait: bool = True) -> None:

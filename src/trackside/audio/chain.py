@@ -21,9 +21,10 @@ import itertools
 import math
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 
 from trackside.audio.lanes import Lane, LaneGone
 from trackside.audio.schedule import Setup
@@ -163,6 +164,12 @@ class Chain:
             del self._sent[request.key]
             if self._in_use is not None:
                 self._in_use.lane.cancel(request.key)
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        """Every lane may play these clips too (see :meth:`Lane.add_clips`)."""
+        for lane in self._every:
+            with contextlib.suppress(Exception):  # a broken lane fails its cues instead
+                lane.add_clips(clips)
 
     def close(self) -> None:
         """Stop every lane and the watcher; answer the sound checks still waiting."""

@@ -12,11 +12,12 @@ so a cue sent ahead starts at its moment whatever the app is busy with, and it k
 clip's device open between cues.
 
 On stdin: ``P`` key (u32) due (f64) start (f64, NaN: now) volume (f32) length (u16) and the cue
-names joined by commas; ``C`` key (withdraw). On stdout: ``R`` 0 (ready), ``K`` 0 (its silent
-check opened a device), ``N`` 0, a u16 length and a message (no device opened), ``S`` key and
-the clip's length (f32), ``D`` key (played), ``L`` key (dropped as late), ``E`` key, a u16 length
-and a message (could not play). The child exits when its stdin closes (the parent exited or
-closed it).
+names joined by commas; ``C`` key (withdraw); ``A`` a clip from outside the sounds folder (an
+athlete's spoken name): its cue's and its file's length (u16 each), then the cue and the path.
+On stdout: ``R`` 0 (ready), ``K`` 0 (its silent check opened a device), ``N`` 0, a u16 length
+and a message (no device opened), ``S`` key and the clip's length (f32), ``D`` key (played),
+``L`` key (dropped as late), ``E`` key, a u16 length and a message (could not play). The
+child exits when its stdin closes (the parent exited or closed it).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-from trackside.audio.backends import kill_process, signal_name
+from trackside.audio.backends import kill_process, signal_name, start_process
 from trackside.audio.clips import ClipBank, SoundsMissing
 from trackside.audio.lanes import FIRST_START_S, LaneGone
 from trackside.audio.native import MiniaudioBackend, miniaudio_backend_names
@@ -41,6 +43,7 @@ from trackside.audio.schedule import Report, Scheduler, Setup
 _PLAY = struct.Struct("<Iddf H")
 _KEY = struct.Struct("<I")
 _LENGTH = struct.Struct("<f")
+_CLIP = struct.Struct("<HH")
 
 
 class ChildLane:
@@ -55,6 +58,7 @@ class ChildLane:
         self._sounds = sounds
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
+        self._clips: dict[str, Path] = {}
         self._stopped = False
         self.ready = threading.Event()
         """Set once the child has said it takes cues."""
@@ -79,13 +83,7 @@ class ChildLane:
         argv = [sys.executable, "-m", "trackside.audio.child", ",".join(self._names)]
         argv += [repr(setup.max_late), repr(setup.volume), str(self._sounds or "")]
         try:
-            child = subprocess.Popen(
-                argv,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # a Ctrl+C meant for the app never reaches it
-            )
+            child = start_process(argv, subprocess.PIPE, subprocess.PIPE)
         except OSError as error:
             report("dead", 0, f"miniaudio player process could not start: {error}")
             return
@@ -93,6 +91,7 @@ class ChildLane:
         os.set_blocking(child.stdin.fileno(), False)
         with self._lock:
             self._child = child
+        self._send_clips(dict(self._clips))  # those added before it started
         reader = threading.Thread(
             target=self._read, args=(child, report), name="trackside-audio-replies", daemon=True
         )
@@ -108,6 +107,20 @@ class ChildLane:
     def cancel(self, key: int) -> None:
         with contextlib.suppress(LaneGone):
             self._write(b"C" + _KEY.pack(key))
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        with self._lock:
+            self._clips.update(clips)
+            started = self._child is not None
+        if started:  # else start() sends them
+            self._send_clips(clips)
+
+    def _send_clips(self, clips: Mapping[str, Path]) -> None:
+        """Each clip to the child, before any cue that names it (the pipe keeps their order)."""
+        for cue, path in clips.items():
+            name, where = cue.encode(), os.fsencode(path)
+            with contextlib.suppress(LaneGone):  # a cue naming it goes to the next lane
+                self._write(b"A" + _CLIP.pack(len(name), len(where)) + name + where)
 
     def _write(self, message: bytes) -> None:
         """Hand a message to the child without ever waiting on it (its pipe is non-blocking)."""
@@ -196,6 +209,12 @@ def read_requests(requests: IO[bytes], scheduler: Scheduler) -> None:
                 scheduler.add(key, names, volume, due, None if math.isnan(start) else start)
             elif kind == b"C":
                 scheduler.cancel(_KEY.unpack(requests.read(_KEY.size))[0])
+            elif kind == b"A":
+                cue_size, path_size = _CLIP.unpack(requests.read(_CLIP.size))
+                cue = requests.read(cue_size).decode()
+                path = Path(os.fsdecode(requests.read(path_size)))
+                with contextlib.suppress(SoundsMissing):  # checked by the parent already
+                    scheduler.bank.add_clips({cue: path})
             else:
                 return
     except (OSError, ValueError, struct.error):

@@ -15,7 +15,7 @@ import threading
 import wave
 from array import array
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,12 +112,22 @@ class ClipBank:
             if clip is not None:
                 self._cache.move_to_end(key)
                 return clip
-        clip = Clip(key[0], _to_le_bytes(self._join(key[0], key[1])))
+        clip = Clip(key[0], le_bytes(self._join(key[0], key[1])))
         with self._lock:
             self._cache[key] = clip
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return clip
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        """Clips from outside the sounds folder (an athlete's spoken name), each played by the
+        cue name it is given, checked as the shipped files are: raises :class:`SoundsMissing`
+        at the first that is not (those before it are kept). Adding one again is harmless."""
+        sounds = self._load()
+        for cue, path in clips.items():
+            samples = read_wav(path)
+            with self._lock:
+                sounds[cue] = samples
 
     def prepare(self, volume: float) -> None:
         """Scale every sound to ``volume`` now (about 0.1 s), so no cue waits on it later."""
@@ -180,27 +190,32 @@ class ClipBank:
         return self._folder or sounds_dir()
 
 
+def read_wav(path: Path) -> array[int]:
+    """The samples of a sound file, checked as every clip is: 16-bit mono PCM at :data:`RATE`
+    (raises :class:`SoundsMissing`, one line naming the file, if it is not)."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            shape = (wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
+            data = wav.readframes(wav.getnframes())
+    except (OSError, EOFError, wave.Error) as error:
+        raise SoundsMissing(f"cannot read sound file {path}: {error}") from None
+    if shape != (RATE, 2, 1) or len(data) % 2:
+        raise SoundsMissing(f"{path} is not 16-bit mono at {RATE} Hz")
+    samples = array("h", data)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples
+
+
 def _read_folder(folder: Path) -> dict[str, array[int]]:
-    sounds: dict[str, array[int]] = {}
-    for path in sorted(folder.glob("*.wav")):
-        try:
-            with wave.open(str(path), "rb") as wav:
-                shape = (wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
-                data = wav.readframes(wav.getnframes())
-        except (OSError, EOFError, wave.Error) as error:
-            raise SoundsMissing(f"cannot read sound file {path}: {error}") from None
-        if shape != (RATE, 2, 1):
-            raise SoundsMissing(f"{path} is not 16-bit mono at {RATE} Hz")
-        samples = array("h", data)
-        if sys.byteorder == "big":
-            samples.byteswap()
-        sounds[path.stem] = samples
+    sounds = {path.stem: read_wav(path) for path in sorted(folder.glob("*.wav"))}
     if not sounds:
         raise SoundsMissing(f"no sound files in {folder}")
     return sounds
 
 
-def _to_le_bytes(samples: array[int]) -> bytes:
+def le_bytes(samples: array[int]) -> bytes:
+    """``samples`` as 16-bit little-endian bytes, as a WAV file holds them."""
     if sys.byteorder == "big":
         samples = array("h", samples)
         samples.byteswap()

@@ -1,19 +1,19 @@
-"""Cues for a coach's group: the athlete's number before what happens to them ("three — go").
+"""Cues for a coach's group: who, then what happens to them ("three — go", "Ann — go").
 
 A pure mapping, like :mod:`trackside.audio.cues`, from the events of a group (each with the
-athlete it happened to) to batches of the shipped clips: an athlete's go, window and finish
-are named by their number (1 to 20, from the shipped spoken numbers; ``call`` is the seam for
-another way of naming them), the group's start has its own cue (three rising notes) heard
-once however many athletes it starts, and a mark's confirmation is the plain tone (the coach
-is at the laptop, looking at the row). Events due at the same moment are one batch, each cue
-said once. :class:`GroupCueListener` plays what came due and tells the player ahead what the
-group will sound by itself, as :class:`~trackside.audio.listener.CueListener` does for one
-runner.
+athlete it happened to) to batches of clips: an athlete's go, window and finish are named by
+their number (1 to 20, from the shipped spoken numbers), or by their name's clip once it is
+made (:func:`name_call`; see :mod:`trackside.audio.names`), the group's start has its own cue
+(three rising notes) heard once however many athletes it starts, and a mark's confirmation is
+the plain tone (the coach is at the laptop, looking at the row). Events due at the same moment
+are one batch, each cue said once. :class:`GroupCueListener` plays what came due and tells the
+player ahead what the group will sound by itself, as
+:class:`~trackside.audio.listener.CueListener` does for one runner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from trackside.audio.cues import AHEAD_S, CueBatch, say_number
 from trackside.audio.player import CuePlayer
@@ -52,6 +52,18 @@ Call = Callable[[int], tuple[str, ...]]
 def number_call(athlete: int) -> tuple[str, ...]:
     """An athlete named by their number, 1 for the first."""
     return say_number(athlete + 1)
+
+
+def name_call(group: Group, names: Mapping[str, str]) -> Call:
+    """Athletes of ``group`` named by the clip of their name (``names``: name to cue), and
+    those with none by their number."""
+    cues = [names.get(athlete.name) for athlete in group.athletes]
+
+    def call(athlete: int) -> tuple[str, ...]:
+        cue = cues[athlete] if athlete < len(cues) else None
+        return (cue,) if cue else number_call(athlete)
+
+    return call
 
 
 def athlete_cues(
@@ -160,7 +172,8 @@ class GroupCueListener:
     ``GroupRunner(..., listeners=[GroupCueListener(player, time.monotonic)])``: the batches
     that came due are played, those the group will sound by itself told ahead
     (:meth:`CuePlayer.expect`), each moved onto ``player_clock`` (the clock the player judges
-    lateness by) when given. Athletes are named by their number.
+    lateness by) when given. Athletes are named by their number until :meth:`hear_names`
+    gives their names' clips.
     """
 
     def __init__(
@@ -172,16 +185,23 @@ class GroupCueListener:
         self.player_clock = player_clock
         self._shift = 0.0
         self._group: object = None
+        self._names: Mapping[str, str] = {}
+        self._told: Mapping[str, str] = {}
+        """The names the batches told ahead were called by."""
 
-    def call(self, athlete: int) -> tuple[str, ...]:
-        """How ``athlete`` is named in a cue: their number."""
-        return number_call(athlete)
+    def hear_names(self, names: Mapping[str, str]) -> None:
+        """Call athletes by their name's clip (``names``: name to cue, the clips given to the
+        player already), from the next batch told ahead on. Safe from any thread."""
+        self._names = {**self._names, **names}
 
     def __call__(self, group: Group, events: tuple[AthleteEvent, ...]) -> None:
         shift = self._shift_for(group)
-        for batch in group_batches(events, group, self.call):
+        # What comes due now is called as it was told ahead, so the player knows it for the
+        # one it already holds (a name that came since would sound it twice).
+        for batch in group_batches(events, group, name_call(group, self._told)):
             self.player.play(batch.cues, batch.due + shift)
-        ahead = group_upcoming(group, call=self.call)
+        self._told = self._names
+        ahead = group_upcoming(group, call=name_call(group, self._told))
         self.player.expect(tuple(CueBatch(b.due + shift, b.cues) for b in ahead))
 
     def _shift_for(self, group: Group) -> float:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Protocol
 
 from trackside.audio.backends import Backend, stop_quietly
-from trackside.audio.clips import ClipBank
+from trackside.audio.clips import ClipBank, SoundsMissing
 from trackside.audio.schedule import Scheduler, Setup
 
 FIRST_START_S = 2.0
@@ -57,6 +59,11 @@ class Lane(Protocol):
 
     def cancel(self, key: int) -> None:
         """Withdraw a cue (cut short if it has begun). Never raises."""
+        ...
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        """Clips from outside the sounds folder, checked already (see
+        :meth:`ClipBank.add_clips`): cues handed over from now on may name them. Never raises."""
         ...
 
     def stop(self) -> None:
@@ -110,6 +117,10 @@ class LocalLane:
         if self._scheduler is not None:
             with contextlib.suppress(Exception):
                 self._scheduler.cancel(key)
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        with contextlib.suppress(SoundsMissing):  # checked already: a cue naming one fails
+            self._bank.add_clips(clips)
 
     def stop(self) -> None:
         if self._scheduler is not None:

@@ -13,8 +13,9 @@ import atexit
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Protocol
 
 from trackside.audio.chain import LIMITS, BackendListener, Chain, Limits, Request
@@ -70,6 +71,12 @@ class CuePlayer(Protocol):
         moment on the player's clock: all of them, in place of those expected before. A player
         may start each at its moment whatever its caller is doing then, or ignore this and
         sound each when :meth:`play` brings it."""
+        ...
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        """Clips from outside the sounds folder (an athlete's spoken name), each a WAV file
+        checked as the shipped ones are, under its cue name: a batch may name them from now
+        on. Returns at once."""
         ...
 
     def sound_check(self) -> Future[str]:
@@ -168,6 +175,10 @@ class ChainPlayer:
         if not self._muted:
             for request in new:
                 self._chain.send(request)
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        if not self._closed:
+            self._chain.add_clips(clips)
 
     def sound_check(self) -> Future[str]:
         future: Future[str] = Future()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 
 from trackside.audio.cues import SOUND_CHECK, CueBatch
 
@@ -26,6 +27,8 @@ class RecordingPlayer:
         self.requests: list[Played] = []
         self.expected: tuple[CueBatch, ...] = ()
         """What :meth:`expect` was told last."""
+        self.clips: dict[str, Path] = {}
+        """The clips it was given (:meth:`add_clips`), by cue."""
         self._backend = backend
         self._muted = False
         self._volume = 1.0
@@ -59,6 +62,9 @@ class RecordingPlayer:
 
     def expect(self, batches: Sequence[CueBatch]) -> None:
         self.expected = tuple(batches)
+
+    def add_clips(self, clips: Mapping[str, Path]) -> None:
+        self.clips.update(clips)
 
     def sound_check(self) -> Future[str]:
         self.requests.append(Played(SOUND_CHECK, None, False))

@@ -38,7 +38,8 @@ def register(commands: Commands) -> None:
 
 
 def add_group_options(parser: argparse.ArgumentParser) -> None:
-    """``--athletes``, ``--roster`` and ``--stagger``: a coach timing a group on one laptop."""
+    """``--athletes``, ``--roster``, ``--stagger`` and ``--numbers``: a coach timing a group on
+    one laptop."""
     group = parser.add_argument_group("coaching a group")
     who = group.add_mutually_exclusive_group()
     who.add_argument(
@@ -56,6 +57,11 @@ def add_group_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         type=stagger_seconds,
         help="start the athletes SECONDS apart, in order (default: all together)",
+    )
+    group.add_argument(
+        "--numbers",
+        action="store_true",
+        help="call the athletes by number in the cues, not by their spoken names",
     )
 
 
@@ -123,8 +129,10 @@ def _lineup(args: argparse.Namespace) -> LineUp | None:
     roster_ref: str | None = getattr(args, "roster", None)
     stagger = getattr(args, "stagger", None)
     if names is None and roster_ref is None:
-        if stagger is not None:
-            raise CommandError(["trackside: --stagger is for a group (--athletes or --roster)"])
+        for option in ("stagger", "numbers"):
+            if getattr(args, option, None) not in (None, False):
+                why = f"trackside: --{option} is for a group (--athletes or --roster)"
+                raise CommandError([why])
         return None
     from trackside.presets.loader import load_checked
     from trackside.presets.roster import (

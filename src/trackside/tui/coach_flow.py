@@ -42,7 +42,17 @@ class CoachFlow:
         logs = coach.log_factory
         if logs is None and history is not None:
             logs = store_group_logs(history.store, self.history.tell)
-        return Coaching(self, clock, list(coach.listeners), logs, self._show, coach.rosters)  # type: ignore[arg-type]
+        # The bell and silence play no words: no name is made for them.
+        quiet = self.settings.audio_backend.strip().lower() in ("bell", "silent")
+        return Coaching(
+            self,  # type: ignore[arg-type]
+            clock,
+            list(coach.listeners),
+            logs,
+            self._show,
+            coach.rosters,
+            self.settings.say_names and not quiet,
+        )
 
     def ask_unfinished(self, unfinished: Unfinished | UnfinishedGroup) -> None:
         """Ask about what the last process left running: a runner's session, or a group."""

@@ -8,6 +8,7 @@ the coach opens it, or resumed from the history.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -25,6 +26,7 @@ from trackside.presets.loader import PresetEntry, load_checked
 from trackside.presets.roster import LineUp, RosterEntry, RosterError, line_up
 
 if TYPE_CHECKING:
+    from trackside.audio.group_cues import GroupCueListener
     from trackside.audio.player import CuePlayer
     from trackside.history.groups import ResumedGroup
     from trackside.tui.screens.coach import CoachScreen
@@ -89,8 +91,13 @@ class Coaching:
         log_factory: GroupLogFactory | None,
         show: Callable[[Screen[None]], None],
         rosters: Callable[[], list[RosterEntry]] | None = None,
+        say_names: bool = True,
     ) -> None:
         self.app = app
+        self.say_names = say_names
+        """Whether athletes are called by their spoken name (where espeak-ng is installed)."""
+        self._named: set[str] = set()
+        self._cues: GroupCueListener | None = None
         self.rosters = rosters
         self.clock = clock
         self.listeners = listeners
@@ -143,11 +150,35 @@ class Coaching:
             from trackside.audio.group_cues import monotonic_listener
 
             self._player = player
-            self.listeners.append(monotonic_listener(player))
+            self._cues = monotonic_listener(player)
+            self.listeners.append(self._cues)
+        self._name_athletes(run)
         self.run = run
         # Every group the app shows is heard, a resumed one included.
         run.runner.listeners += [h for h in self.listeners if h not in run.runner.listeners]
         self._show(CoachScreen(run.runner, run.keys, title=run.title, audio=audio))
+
+    def _name_athletes(self, run: CoachRun) -> None:
+        """Make the clips of the athletes' names not made yet, on a thread of its own: the
+        cues call them by number until every clip is ready, then by name."""
+        player, listener = self._player, self._cues
+        if player is None or listener is None or not self.say_names:
+            return
+        names = [a.name for a in run.runner.group.athletes if a.name not in self._named]
+        if not names:
+            return
+        self._named.update(names)
+
+        def work() -> None:
+            from trackside.audio.names import espeak_program, name_group
+
+            if espeak_program() is None:  # numbers, as the README says: nothing to tell
+                return
+            problem = name_group(names, player, listener)
+            if problem is not None:
+                self.app.notify(problem, title="Names", severity="warning", timeout=8, markup=False)
+
+        threading.Thread(target=work, name="trackside-names", daemon=True).start()
 
     def finished(self, group: Group) -> None:
         """Everyone finished: the group's Summary, and how each session ended on disk."""

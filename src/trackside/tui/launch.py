@@ -63,6 +63,8 @@ def with_options(settings: Settings, args: argparse.Namespace) -> Settings:
     audio = getattr(args, "audio", None)
     if audio is not None:
         changes["audio_backend"] = audio
+    if getattr(args, "numbers", False):
+        changes["say_names"] = False
     return settings.changed(**changes)
 
 
