@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench import coach, cpu, cues, display, engine, history, interop, memory, startup
+from bench import coach, cpu, cues, display, engine, history, interop, memory, names, startup
 from bench.common import Figure, table
 
 BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
     "interop": interop.measure,
     "history": history.measure,
     "coach": coach.measure,
+    "names": names.measure,
 }
 
 

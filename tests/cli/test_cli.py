@@ -211,6 +211,12 @@ def test_every_countdown_the_command_line_takes_the_settings_take(value: str) ->
     assert with_options(Settings(), args).countdown_s == int(value)
 
 
+def test_numbers_is_for_a_group(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, err = run(capsys, "run", "21x400m", "--numbers")
+    assert code == 2
+    assert err == "trackside: --numbers is for a group (--athletes or --roster)\n"
+
+
 @pytest.mark.parametrize("command", [[], ["run"], ["presets"], ["show"], ["validate"]])
 def test_help_on_every_command(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:

@@ -47,6 +47,9 @@ def test_command_line_options_go_over_the_settings() -> None:
     assert settings.countdown_s == 0
     assert settings.audio_backend == "silent"
     assert with_options(Settings(), argparse.Namespace()) == Settings()
+    # --numbers: a coach's group called by number for this run, whatever the file says.
+    assert with_options(Settings(), argparse.Namespace(numbers=True)).say_names is False
+    assert with_options(Settings(), argparse.Namespace(numbers=False)).say_names is True
 
 
 def test_a_bad_audio_backend_is_one_line_before_the_app(

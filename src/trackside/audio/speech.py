@@ -81,11 +81,13 @@ def run_espeak(argv: list[str], text: str, timeout: float | None) -> bytes:
 def trim(samples: array[int], threshold: int = QUIET, margin_s: float = 0.012) -> array[int] | None:
     """The samples without their leading and trailing quiet, keeping a short margin so words
     do not clip; None if nothing is louder than ``threshold``."""
-    loud = [i for i, value in enumerate(samples) if abs(value) >= threshold]
-    if not loud:
+    # From each end to the first loud sample only: a name is made while the app runs.
+    first = next((i for i, value in enumerate(samples) if abs(value) >= threshold), None)
+    if first is None:
         return None
+    last = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) >= threshold)
     margin = round(margin_s * RATE)
-    return samples[max(0, loud[0] - margin) : loud[-1] + margin + 1]
+    return samples[max(0, first - margin) : last + margin + 1]
 
 
 def normalise(samples: array[int]) -> array[int]:

@@ -178,7 +178,8 @@ class Coaching:
             if problem is not None:
                 self.app.notify(problem, title="Names", severity="warning", timeout=8, markup=False)
 
-        threading.Thread(target=work, name="trackside-names", daemon=True).start()
+        making = threading.Thread(target=work, name="trackside-names", daemon=True)
+        self.app.call_after_refresh(making.start)  # the screen first: its frame never waits
 
     def finished(self, group: Group) -> None:
         """Everyone finished: the group's Summary, and how each session ended on disk."""
