@@ -21,7 +21,15 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.common import PYTHON, Figure, cpu_seconds, median, percentile, scratch_env
+from bench.common import (
+    PYTHON,
+    Figure,
+    cpu_seconds,
+    frame_times,
+    median,
+    percentile,
+    scratch_env,
+)
 from bench.tmuxpane import Tmux
 
 if TYPE_CHECKING:
@@ -101,14 +109,7 @@ async def key_delays(group: bool, rounds: int) -> list[float]:
 
     clock = FakeClock()
     app = headless_app(group, clock)
-    frames: list[float] = []
-    display = app._display
-
-    def timed(screen: object, update: object) -> None:
-        frames.append(time.perf_counter())
-        display(screen, update)  # type: ignore[arg-type]
-
-    app._display = timed  # type: ignore[method-assign]
+    frames = frame_times(app)
     delays: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("space")  # the group's start, or the runner's (Ready, no countdown)

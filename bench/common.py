@@ -7,9 +7,11 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -99,6 +101,20 @@ def table(figures: Sequence[Figure]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [f"  {f.name}: {f.note}" for f in figures if f.note]
     return "\n".join(lines + (["", "notes:", *notes] if notes else []))
+
+
+def frame_times(app: Any) -> list[float]:
+    """The ``perf_counter`` time of every frame the app (headless) draws from now on, as the
+    terminal would get it: the list fills as it draws."""
+    frames: list[float] = []
+    display = app._display
+
+    def timed(screen: object, update: object) -> None:
+        frames.append(time.perf_counter())
+        display(screen, update)
+
+    app._display = timed
+    return frames
 
 
 PYCACHE = Path(tempfile.gettempdir()) / "trackside-bench-pycache"
