@@ -26,7 +26,7 @@ from trackside.tui.screens.coach import CoachScreen
 from trackside.tui.screens.confirm import ConfirmScreen
 from trackside.tui.screens.group_summary import AthleteSummaryScreen, GroupSummaryScreen
 from trackside.tui.screens.rosters import RosterScreen
-from trackside.tui.widgets.athlete_row import AthleteRow, RowWords
+from trackside.tui.widgets.athlete_rows import AthleteRows, words_lines
 from trackside.tui.widgets.headline import Headline
 
 
@@ -40,8 +40,9 @@ def phases(rig: CoachRig) -> list[Phase]:
 
 
 def row_text(rig: CoachRig, athlete: int) -> str:
-    row = rig.screen.query_one(f"#athlete-{athlete + 1}", AthleteRow)
-    return "\n".join(row.query_one(RowWords).lines(60, 6))
+    shown = rig.screen.query_one(AthleteRows).shown[athlete]
+    assert shown is not None
+    return "\n".join(words_lines(shown, 60, 6, False))
 
 
 async def started(rig: CoachRig, pilot: Pilot[int]) -> None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 
@@ -35,7 +34,7 @@ from trackside.tui.screens.help import HelpScreen, bound_keys
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.view import distance_label
 from trackside.tui.view import next_redraw as session_redraw
-from trackside.tui.widgets.athlete_row import AthleteRow
+from trackside.tui.widgets.athlete_rows import AthleteRows
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
 
@@ -51,8 +50,6 @@ TIMER_SLACK_S = 0.0002
 TOGETHER_S = 0.05
 """Athletes' clocks whose seconds turn within this of each other are redrawn in one wake (ten
 athletes marked a moment apart would otherwise wake the screen ten times a second)."""
-BIG_ROWS = 4
-"""A row this tall or taller has its key and clock in big digits; 3 in the small big font."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +104,8 @@ class CoachScreen(Screen[None]):
         self.audio = audio
         self.notices: dict[int, RowNotice] = {}
         self.pressed: dict[int, float] = {}
-        self.rows: list[AthleteRow] = []
-        self.one_line = False
+        self.rows: AthleteRows | None = None
+        self.headline: Headline | None = None
         self._said: tuple[str, float] | None = None
         self._wake: asyncio.TimerHandle | None = None
         self._finished = False
@@ -118,32 +115,18 @@ class CoachScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """The group's line on top, a row per athlete, the keys below."""
         yield Headline(id="group-headline")
-        with Vertical(id="rows"):
-            for index in range(len(self.names)):
-                yield AthleteRow(index)
+        yield AthleteRows(len(self.names), id="rows")
         yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Size the rows, show the group as it is, then sleep until something changes."""
         if never_composed(self):
             return
-        self.rows = list(self.query(AthleteRow))
-        self.on_resize()
-        self.tick()
-
-    def on_resize(self) -> None:
-        """Share the height between the rows: big digits for a few, a line each for many."""
-        if not self.rows:
-            return
-        room = max(1, self.size.height - 2)
-        height = max(1, room // len(self.rows))
-        self.one_line = height < 3
-        self.set_class(height >= BIG_ROWS, "big-rows")
-        self.set_class(height == 3, "mid-rows")
-        self.set_class(self.one_line, "line-rows")
-        for row in self.rows:
-            row.styles.height = height
+        # Found once: a query each second adds up.
+        self.rows = self.query_one(AthleteRows)
+        self.headline = self.query_one(Headline)
         self.refresh_view()
+        self.tick()
 
     # -- time -------------------------------------------------------------------------------
 
@@ -181,7 +164,7 @@ class CoachScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """An athlete's key: what the keypad says it does, for that athlete only."""
         athlete = self.keypad.athlete_of(event.character or "")
-        if athlete is None or not self.rows:
+        if athlete is None or self.rows is None:
             return
         event.stop()
         event.prevent_default()
@@ -261,23 +244,23 @@ class CoachScreen(Screen[None]):
         """Push what the group shows now down to the rows (each repaints what changed): those
         in ``rows`` (all if None), and any whose own next change has come (a second of its
         clock, its window, a notice going): ten athletes' clocks cost a row each, not ten."""
-        if not self.rows:
+        board, headline = self.rows, self.headline
+        if board is None or headline is None:
             return
         group, now = self.runner.group, self.runner.now()
-        if len(self._due) != len(self.rows):
-            self._due = [None] * len(self.rows)
-        for index, (row, session) in enumerate(zip(self.rows, group.sessions, strict=True)):
+        if len(self._due) != board.count:
+            self._due = [None] * board.count
+        for index, session in enumerate(group.sessions):
             due = self._due[index]
             if rows is not None and index not in rows and (due is None or now < due):
                 continue
             shown = row_view(self.keypad.keys[index], self.names[index], session, now)
-            row.show(shown, self._notice_text(index, session.step_index, now), self.one_line)
             lit = self.pressed.get(index)
             if lit is not None and now >= lit + PRESSED_S:
                 del self.pressed[index]
-            row.set_class(index in self.pressed, "pressed")
+            notice = self._notice_text(index, session.step_index, now)
+            board.show(index, (shown, notice, index in self.pressed))
             self._due[index] = self._row_due(index, session, now)
-        headline = self.query_one(Headline)
         headline.variants = self._headline(now)
         # On the headline, not the screen: a class on the screen restyles every row.
         headline.set_class(self.keypad.pending(now) is not None, "armed")
