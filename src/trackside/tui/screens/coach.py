@@ -250,6 +250,7 @@ class CoachScreen(Screen[None]):
         group, now = self.runner.group, self.runner.now()
         if len(self._due) != board.count:
             self._due = [None] * board.count
+        moments = []
         for index, session in enumerate(group.sessions):
             due = self._due[index]
             if rows is not None and index not in rows and (due is None or now < due):
@@ -259,8 +260,9 @@ class CoachScreen(Screen[None]):
             if lit is not None and now >= lit + PRESSED_S:
                 del self.pressed[index]
             notice = self._notice_text(index, session.step_index, now)
-            board.show(index, (shown, notice, index in self.pressed))
+            moments.append((index, (shown, notice, index in self.pressed)))
             self._due[index] = self._row_due(index, session, now)
+        board.show(moments)
         headline.variants = self._headline(now)
         # On the headline, not the screen: a class on the screen restyles every row.
         headline.set_class(self.keypad.pending(now) is not None, "armed")

@@ -13,7 +13,7 @@ rules on a row's parts would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -138,34 +138,38 @@ class AthleteRows(Widget):
         self._drawn: list[Drawn | None] = [None] * count
         self._styles: dict[tuple[frozenset[str], bool, bool, bool], tuple[Style, ...]] = {}
 
-    @property
-    def row_height(self) -> int:
-        """Each row's height: the widget's shared out, at least one line."""
-        return max(1, self.size.height // max(1, self.count))
+    def rows_layout(self) -> tuple[int, int]:
+        """The rows' width and each row's height: the widget's height shared out, at least a
+        line each (under 3 lines a row is one line, with no big digits)."""
+        width, height = self.size
+        return width, max(1, height // max(1, self.count))
 
-    @property
-    def one_line(self) -> bool:
-        """Whether each row is one line (many athletes), with no big digits."""
-        return self.row_height < 3
-
-    def show(self, index: int, shown: Shown) -> None:
-        """Put ``shown`` on row ``index``, repainting only the cells that changed."""
-        if self.shown[index] == shown:
-            return
-        self.shown[index] = shown
-        before = self._drawn[index]
-        if before is None or not self.is_mounted:
-            self._drawn[index] = None
+    def show(self, moments: Iterable[tuple[int, Shown]]) -> None:
+        """Put each ``(index, shown)`` on its row, repainting only the cells that changed
+        (in one refresh: ten rows a second are one update, not ten)."""
+        width, height = self.rows_layout()
+        regions: list[Region] = []
+        whole = not self.is_mounted
+        for index, shown in moments:
+            if self.shown[index] == shown:
+                continue
+            self.shown[index] = shown
+            before = self._drawn[index]
+            if before is None or whole:
+                self._drawn[index] = None
+                whole = True
+                continue
+            after = self._drawn[index] = self._draw(index, width, height)
+            top = index * height
+            if after.parts != before.parts:
+                regions.append(Region(0, top, width, height))
+                continue
+            changed = changed_regions(before.lines, after.lines, width, height)
+            regions += (region.translate((0, top)) for region in changed)
+        if whole:
             self.refresh()
-            return
-        after = self._draw(index)
-        self._drawn[index] = after
-        top, width = index * self.row_height, self.size.width
-        if after.parts != before.parts:
-            self.refresh(Region(0, top, width, self.row_height))
-            return
-        for region in changed_regions(before.lines, after.lines, width, self.row_height):
-            self.refresh(region.translate((0, top)))
+        elif regions:
+            self.refresh(*regions)
 
     def on_resize(self, _event: events.Resize) -> None:
         """Lay every row out again at the new size."""
@@ -180,13 +184,13 @@ class AthleteRows(Widget):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y``: a line of the row it falls in, or blank under the last row."""
-        height, width = self.row_height, self.size.width
+        width, height = self.rows_layout()
         index = y // height
         if index >= self.count or self.shown[index] is None:
             return Strip([Segment(" " * width, self._blank())], width)
         drawn = self._drawn[index]
         if drawn is None:
-            drawn = self._drawn[index] = self._draw(index)
+            drawn = self._drawn[index] = self._draw(index, width, height)
         text = drawn.lines[y - index * height]
         segments = []
         for part in drawn.parts:
@@ -201,12 +205,11 @@ class AthleteRows(Widget):
 
     # -- laid out ---------------------------------------------------------------------------
 
-    def _draw(self, index: int) -> Drawn:
-        """Row ``index`` at the widget's size: its parts and lines."""
+    def _draw(self, index: int, width: int, height: int) -> Drawn:
+        """Row ``index`` at ``width`` and the rows' ``height``: its parts and lines."""
         shown = self.shown[index]
         assert shown is not None
         row, notice, pressed = shown
-        width, height = self.size.width, self.row_height
         one_line = height < 3
         key_style, words_style, clock_style = self._part_styles(
             row.classes, notice is not None, pressed, one_line
