@@ -315,9 +315,10 @@ class TracksideApp(CoachFlow, PaletteApp):
     @on(SoundChanged)
     def _sound_changed(self, message: SoundChanged) -> None:
         on_track = isinstance(self.screen, self._session_screen())
-        self.sound.announce(message, self.settings.audio_backend, on_track)
+        self.sound.announce(message, self.settings.audio_backend, on_track or self.group_on_track())
         if isinstance(self.screen, self._session_screen()):
             self.screen.show_sound(self.sound.problem)
+        self.show_group_sound()
 
     def action_sound_check(self) -> None:
         """Play a test cue and say which backend played it."""

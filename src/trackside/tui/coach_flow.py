@@ -31,6 +31,7 @@ class CoachFlow:
 
     coaching: Coaching
     sound: AppSound
+    screen: Screen[object]
     settings: Settings
     history: HistoryKeeper
 
@@ -80,6 +81,28 @@ class CoachFlow:
         """Show a group on the coach's screen (a new one, or one resumed)."""
         self.sound.start()
         self.coaching.show(run, self.sound.audio, self.sound.player)
+        self.show_group_sound()
+        if run.runner.group.started:  # a resumed group: no notice over its rows
+            self.sound.withdraw_notice()
+
+    def group_on_track(self) -> bool:
+        """Whether the coach's screen is shown with its group under way (a sound notice
+        would cover its rows)."""
+        from trackside.tui.screens.coach import CoachScreen
+
+        screen = self.screen
+        return isinstance(screen, CoachScreen) and screen.runner.group.started
+
+    def show_group_sound(self) -> None:
+        """The coach's screen, if shown, says why cues fall back (on its top line)."""
+        from trackside.tui.screens.coach import CoachScreen
+
+        if isinstance(self.screen, CoachScreen):
+            self.screen.show_sound(self.sound.problem)
+
+    def on_coach_screen_started(self, message: CoachScreen.Started) -> None:
+        """The group started: the sound's notice, over the rows, is said on the top line."""
+        self.sound.withdraw_notice()
 
     def on_coach_screen_finished(self, message: CoachScreen.Finished) -> None:
         """Every athlete finished: the group's Summary."""

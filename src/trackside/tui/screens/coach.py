@@ -85,6 +85,9 @@ class CoachScreen(Screen[None]):
         group: Group
 
     @dataclass
+    class Started(Message):
+        """Space started the group."""
+
     class Backed(Message):
         """The coach left before starting the group."""
 
@@ -102,6 +105,8 @@ class CoachScreen(Screen[None]):
         self.names = [visible(athlete.name) for athlete in runner.group.athletes]
         self.title_text = visible(title) or ", ".join(self.names)
         self.audio = audio
+        self.sound_problem: str | None = None
+        """Why cues fall back to the bell or silence, said on the top line (see show_sound)."""
         self.notices: dict[int, RowNotice] = {}
         self.pressed: dict[int, float] = {}
         self.rows: AthleteRows | None = None
@@ -303,9 +308,19 @@ class CoachScreen(Screen[None]):
             self._said = None
         group = self.runner.group
         stagger = any(a.start_offset_s for a in group.athletes)
-        return group_headline(
-            group, self.names, self.title_text, now, stagger, self._key("coach-start", loud=True)
-        )
+        start = self._key("coach-start", loud=True)
+        said = group_headline(group, self.names, self.title_text, now, stagger, start)
+        if self.sound_problem is None or self.audio is None:
+            return said
+        # The longest that fits is shown: the reason first goes, then the player's name.
+        sound = f"{said[0]} · sound: {self.audio.backend}"
+        return (f"{sound} · {self.sound_problem}", sound, *said)
+
+    def show_sound(self, problem: str | None) -> None:
+        """Say on the top line why cues fall back (``problem``; None: they do not)."""
+        self.sound_problem = problem
+        if self.rows is not None:
+            self.refresh_view(())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what would do nothing now (None greys, True allows)."""
@@ -327,6 +342,7 @@ class CoachScreen(Screen[None]):
         if not self.runner.group.started:
             self._after(self.runner.act_all(ActionKind.START))
             self.refresh_bindings()
+            self.post_message(self.Started())
 
     @shown_only
     def action_arm(self, kind: str) -> None:
