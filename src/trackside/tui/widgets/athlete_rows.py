@@ -104,6 +104,8 @@ class Drawn(NamedTuple):
 
     parts: tuple[Part, ...]
     lines: list[str]
+    size: tuple[int, int]
+    """The rows' width and height it was drawn at: at another, it is drawn again."""
 
 
 def words_lines(shown: Shown, width: int, height: int, one_line: bool) -> list[str]:
@@ -155,7 +157,7 @@ class AthleteRows(Widget):
                 continue
             self.shown[index] = shown
             before = self._drawn[index]
-            if before is None or whole:
+            if before is None or whole or before.size != (width, height):
                 self._drawn[index] = None
                 whole = True
                 continue
@@ -189,7 +191,8 @@ class AthleteRows(Widget):
         if index >= self.count or self.shown[index] is None:
             return Strip([Segment(" " * width, self._blank())], width)
         drawn = self._drawn[index]
-        if drawn is None:
+        # The size can change before on_resize is handled: a row drawn at the old one is stale.
+        if drawn is None or drawn.size != (width, height):
             drawn = self._drawn[index] = self._draw(index, width, height)
         text = drawn.lines[y - index * height]
         segments = []
@@ -217,7 +220,7 @@ class AthleteRows(Widget):
         if one_line:
             lines = words_lines(shown, width - 2, height, True)
             part = Part(0, width, words_style, 1)
-            return Drawn((part,), _padded(((part, lines),), width, height))
+            return Drawn((part,), _padded(((part, lines),), width, height), (width, height))
         key_w = min(width, KEY_WIDTH[min(height, BIG_ROWS)])
         clock_w = CLOCK_WIDTH if height == 3 else width - width * (100 - CLOCK_SHARE) // 100
         clock_w = min(clock_w, width - key_w)
@@ -230,7 +233,7 @@ class AthleteRows(Widget):
             (words, words_lines(shown, max(0, words_w - 2), height, False)),
             (clock, draw_board(Board(row.clock), max(0, clock_w - 2), height)),
         )
-        return Drawn((key, words, clock), _padded(texts, width, height))
+        return Drawn((key, words, clock), _padded(texts, width, height), (width, height))
 
     # -- coloured ---------------------------------------------------------------------------
 
