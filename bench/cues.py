@@ -87,8 +87,8 @@ def run_session(root: Path) -> list[float]:
     from trackside.core.plan import Plan, Step, StepKind
     from trackside.core.runner import Runner
     from trackside.core.session import Session
-    from trackside.tui.screens.session import TIMER_SLACK_S
     from trackside.tui.view import next_redraw
+    from trackside.tui.wake import TIMER_SLACK_S
 
     steps: list[Step] = []
     for rep in range(1, 5):

@@ -8,7 +8,6 @@ changes. Rows fill the terminal: big digits for a few athletes, a line each for 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +33,7 @@ from trackside.tui.screens.help import HelpScreen, bound_keys
 from trackside.tui.screens.shown import never_composed, shown_only
 from trackside.tui.view import distance_label
 from trackside.tui.view import next_redraw as session_redraw
+from trackside.tui.wake import Wake
 from trackside.tui.widgets.athlete_rows import AthleteRows
 from trackside.tui.widgets.footer import KeysFooter
 from trackside.tui.widgets.headline import Headline
@@ -45,8 +45,6 @@ NOTICE_S = 5.0
 """How long a refusal ("window opens in 0:42") stays on the athlete's row."""
 PRESSED_S = 0.6
 """How long an athlete's key, once taken, stays lit on their row."""
-TIMER_SLACK_S = 0.0002
-"""Wake just after a boundary (see the session screen)."""
 TOGETHER_S = 0.05
 """Athletes' clocks whose seconds turn within this of each other are redrawn in one wake (ten
 athletes marked a moment apart would otherwise wake the screen ten times a second)."""
@@ -112,7 +110,7 @@ class CoachScreen(Screen[None]):
         self.rows: AthleteRows | None = None
         self.headline: Headline | None = None
         self._said: tuple[str, float] | None = None
-        self._wake: asyncio.TimerHandle | None = None
+        self.wake = Wake(self, lambda: self.tick())  # looked up at each wake
         self._finished = False
         self._due: list[float | None] = []
         """Each row's next change by itself (see :meth:`refresh_view`)."""
@@ -140,9 +138,6 @@ class CoachScreen(Screen[None]):
         self._after(self.runner.tick(), only=())
 
     def _schedule(self) -> None:
-        if self._wake is not None:
-            self._wake.cancel()
-            self._wake = None
         now = self.runner.now()
         moments = [next_redraw(self.runner.group, now, TOGETHER_S)]
         pending = self.keypad.pending(now)
@@ -151,18 +146,11 @@ class CoachScreen(Screen[None]):
         moments += [at + PRESSED_S for at in self.pressed.values()]
         moments.append(None if self._said is None else self._said[1])
         soonest = min((m for m in moments if m is not None), default=None)
-        if soonest is not None and not self._finished:
-            delay = max(0.0, soonest - now) + TIMER_SLACK_S
-            self._wake = asyncio.get_running_loop().call_later(delay, self._woken)
-
-    def _woken(self) -> None:
-        self._wake = None
-        self.call_later(self.tick)
+        self.wake.after(None if soonest is None or self._finished else soonest - now)
 
     def on_unmount(self) -> None:
         """No more ticks once the screen is gone."""
-        if self._wake is not None:
-            self._wake.cancel()
+        self.wake.cancel()
 
     # -- acting -----------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ second of the step's own clock and the engine's next due event, so nothing ticks
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +45,7 @@ from trackside.tui.view import (
     next_redraw,
     view,
 )
+from trackside.tui.wake import Wake
 from trackside.tui.widgets.big_text import BigText
 from trackside.tui.widgets.board import Board
 from trackside.tui.widgets.footer import KeysFooter
@@ -59,10 +59,6 @@ if TYPE_CHECKING:
 
 NOTICE_S = 5.0
 """How long a refusal ("window opens in 0:42") stays on screen."""
-TIMER_SLACK_S = 0.0002
-"""Wake a little after a boundary, so the new second is already there to show (the event loop
-never wakes early, but rounds its sleep up to the next millisecond: every millisecond more is
-late on the clock and the cues)."""
 STATE_CLASSES = frozenset(
     {phase.value for phase in Phase}
     | {"final", "all-out", "final-next", "window-open", "last-seconds"}
@@ -109,7 +105,7 @@ class SessionScreen(Screen[None]):
         self.show_rep_clock = show_rep_clock
         self.audio = audio
         self.notice: Notice | None = None
-        self._wake: asyncio.TimerHandle | None = None
+        self.wake = Wake(self, lambda: self.tick())  # looked up at each wake
         self._notice_timer: Timer | None = None
         self._finished = False
         self._key_states: tuple[bool | None, ...] = ()
@@ -187,30 +183,13 @@ class SessionScreen(Screen[None]):
         self._after(self.runner.tick())
 
     def _schedule(self) -> None:
-        self._cancel_wake()
         now = self.runner.now()
         when = next_redraw(self.runner.session, now, self.show_rep_clock)
-        if when is not None and not self._finished:
-            delay = max(0.0, when - now) + TIMER_SLACK_S
-            # The event loop's own timer hands tick to the screen's queue (one hop); Textual's
-            # set_timer goes through a new task and call_next (two hops, a signature inspected
-            # twice): about a millisecond later and a tenth of the CPU this screen uses.
-            self._wake = asyncio.get_running_loop().call_later(delay, self._woken)
-
-    def _woken(self) -> None:
-        self._wake = None
-        # Through the screen's own queue, at once: an error in a tick is Textual's to show and
-        # end the app with, as in any handler.
-        self.call_later(self.tick)
-
-    def _cancel_wake(self) -> None:
-        if self._wake is not None:
-            self._wake.cancel()
-            self._wake = None
+        self.wake.after(None if when is None or self._finished else when - now)
 
     def on_unmount(self) -> None:
         """No more ticks once the screen is gone."""
-        self._cancel_wake()
+        self.wake.cancel()
 
     @property
     def timer_delay(self) -> float | None:
