@@ -222,3 +222,20 @@ async def test_unnotify_takes_off_the_notices_of_one_title_and_leaves_the_others
         assert [n.title for n in app._notifications] == ["Settings"]
         toasts = list(app.screen.query("Toast"))
         assert len(toasts) == 1
+
+
+async def test_unnotify_takes_off_a_notice_posted_but_not_yet_shown() -> None:
+    """``notify`` posts a message: a notice given just before (a sound check ending while the
+    resume question was up) is stored after ``unnotify`` ran, and must go too."""
+
+    class Notices(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("clock")
+
+    app = Notices()
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        app.notify("No sound device", title="Sound", timeout=30)
+        app.notify("mark = q refused", title="Settings", timeout=30)
+        textual_fixes.unnotify(app, "Sound")  # in the same handler: neither is stored yet
+        await pilot.pause()
+        assert [n.title for n in app._notifications] == ["Settings"]

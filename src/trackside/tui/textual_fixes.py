@@ -87,6 +87,14 @@ def collect_after_refresh(node: DOMNode) -> None:
 
 
 def unnotify(app: App[Any], title: str) -> None:
-    """Take the app's notices titled ``title`` off the screen; the others stay."""
+    """Take the app's notices titled ``title`` off the screen; the others stay.
+
+    ``notify`` only posts a message: the notice is stored when the app handles it. One posted
+    but not yet handled is taken off too, just after (the app's queue keeps its order)."""
+    _unnotify_now(app, title)
+    app.call_later(_unnotify_now, app, title)
+
+
+def _unnotify_now(app: App[Any], title: str) -> None:
     for notice in [n for n in app._notifications if n.title == title]:
         app._unnotify(notice)
