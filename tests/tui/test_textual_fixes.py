@@ -204,17 +204,25 @@ def test_what_is_loaded_at_the_first_frame_is_frozen() -> None:
 # -- one notice off the screen ----------------------------------------------------------------
 
 
+class Notices(App[None]):
+    """A clock and the notices over it."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("clock")
+
+
+def notify_both(app: App[None]) -> None:
+    """A sound notice and a settings notice, each for longer than the test."""
+    app.notify("No sound device", title="Sound", timeout=30)
+    app.notify("mark = q refused", title="Settings", timeout=30)
+
+
 async def test_unnotify_takes_off_the_notices_of_one_title_and_leaves_the_others() -> None:
     """When Textual renames its notice store or ``_unnotify``, this fails: mend ``unnotify``."""
 
-    class Notices(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("clock")
-
     app = Notices()
     async with app.run_test(size=(60, 20), notifications=True) as pilot:
-        app.notify("No sound device", title="Sound", timeout=30)
-        app.notify("mark = q refused", title="Settings", timeout=30)
+        notify_both(app)
         await pilot.pause()
         assert len(app.screen.query("Toast")) == 2
         textual_fixes.unnotify(app, "Sound")
@@ -228,14 +236,9 @@ async def test_unnotify_takes_off_a_notice_posted_but_not_yet_shown() -> None:
     """``notify`` posts a message: a notice given just before (a sound check ending while the
     resume question was up) is stored after ``unnotify`` ran, and must go too."""
 
-    class Notices(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("clock")
-
     app = Notices()
     async with app.run_test(size=(60, 20), notifications=True) as pilot:
-        app.notify("No sound device", title="Sound", timeout=30)
-        app.notify("mark = q refused", title="Settings", timeout=30)
+        notify_both(app)
         textual_fixes.unnotify(app, "Sound")  # in the same handler: neither is stored yet
         await pilot.pause()
         assert [n.title for n in app._notifications] == ["Settings"]
